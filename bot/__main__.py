@@ -1,0 +1,5 @@
+"""``python -m bot`` is ``securebase``."""
+
+from bot.cli import main
+
+main()

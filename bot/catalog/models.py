@@ -1,0 +1,222 @@
+"""Typed shapes of the content pack (``content/``), validated at load.
+
+Content is data that moderators read and extend, so every rule here exists to turn a
+mistake in a YAML file into a message that names the file and the field. Lengths follow
+``CONTENT.md``: a lesson reads in about a minute, a prompt is one short open question.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+__all__ = [
+    "FAQ_ANSWER_MAX_WORDS",
+    "FaqEntry",
+    "KnowledgeQuestion",
+    "KnowledgeQuiz",
+    "Lesson",
+    "Notes",
+    "Option",
+    "Pattern",
+    "Prompt",
+    "Quiz",
+    "ReflectionItem",
+    "Resource",
+    "SelfReflectionQuiz",
+    "Track",
+    "word_count",
+]
+
+ContentId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=48),
+]
+"""Ids are lowercase words joined by hyphens: they appear in commands (`/lesson pursuer-withdrawer`)
+and inside button ids, which Discord caps at 100 characters."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+LESSON_BODY_WORDS = (80, 200)
+TRY_THIS_MAX_WORDS = 60
+PROMPT_MAX_WORDS = 40
+FAQ_ANSWER_MAX_WORDS = 120
+
+Dimension = Literal["anxiety", "avoidance"]
+PatternName = Literal["secure", "anxious", "dismissive-avoidant", "fearful-avoidant"]
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: runs of letters, digits and apostrophes."""
+    return len(re.findall(r"[\w'’-]+", text))
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo such as ``try_ths`` must not silently drop a field."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Lesson(_Strict):
+    id: ContentId
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=80)]
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=160)]
+    body: Text
+    try_this: Text
+    key_terms: list[Text] = Field(default_factory=list)
+    sources: list[Text] = Field(min_length=1)
+    quiz: ContentId | None = None
+    topics: list[Text] = Field(default_factory=list)
+
+    @field_validator("body")
+    @classmethod
+    def _body_is_bite_sized(cls, body: str) -> str:
+        low, high = LESSON_BODY_WORDS
+        words = word_count(body)
+        if not low <= words <= high:
+            raise ValueError(f"must be {low}-{high} words, has {words}")
+        return body
+
+    @field_validator("try_this")
+    @classmethod
+    def _exercise_is_short(cls, text: str) -> str:
+        words = word_count(text)
+        if words > TRY_THIS_MAX_WORDS:
+            raise ValueError(f"must be at most {TRY_THIS_MAX_WORDS} words, has {words}")
+        return text
+
+
+class Track(_Strict):
+    id: ContentId
+    title: Text
+    description: Text
+    lessons: list[ContentId] = Field(min_length=1)
+    default: bool = False
+
+    @field_validator("lessons")
+    @classmethod
+    def _no_repeats(cls, lessons: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for lesson in lessons:
+            if lesson in seen:
+                raise ValueError(f'lists "{lesson}" twice')
+            seen.add(lesson)
+        return lessons
+
+
+class Option(_Strict):
+    text: Text
+    correct: bool = False
+    explanation: Text
+
+
+class KnowledgeQuestion(_Strict):
+    id: ContentId
+    text: Text
+    lesson: ContentId
+    options: list[Option] = Field(min_length=2, max_length=5)
+
+    @model_validator(mode="after")
+    def _exactly_one_correct(self) -> KnowledgeQuestion:
+        correct = sum(option.correct for option in self.options)
+        if correct != 1:
+            raise ValueError(f"needs exactly one option with correct: true, has {correct}")
+        return self
+
+
+class ReflectionItem(_Strict):
+    id: ContentId
+    text: Text
+    dimension: Dimension
+    reverse: bool = False
+
+
+class Pattern(_Strict):
+    label: Text
+    description: Text
+    lessons: list[ContentId] = Field(min_length=1)
+
+
+class _QuizBase(_Strict):
+    id: ContentId
+    title: Text
+    description: Text
+
+
+class KnowledgeQuiz(_QuizBase):
+    kind: Literal["knowledge"]
+    questions: list[KnowledgeQuestion] = Field(min_length=1, max_length=25)
+
+
+class SelfReflectionQuiz(_QuizBase):
+    """Agreement items on the two attachment dimensions, scored as means on 1-7.
+
+    The scale is fixed at seven points (Fraley, Waller & Brennan 2000); reverse-keyed
+    items are scored as ``8 - answer``.
+    """
+
+    kind: Literal["self-reflection"]
+    scale: list[Text] = Field(min_length=7, max_length=7)
+    items: list[ReflectionItem] = Field(min_length=2, max_length=40)
+    patterns: dict[PatternName, Pattern]
+
+    @model_validator(mode="after")
+    def _both_dimensions_and_patterns(self) -> SelfReflectionQuiz:
+        for dimension in ("anxiety", "avoidance"):
+            if not any(item.dimension == dimension for item in self.items):
+                raise ValueError(f"needs at least one item with dimension: {dimension}")
+        missing = {"secure", "anxious", "dismissive-avoidant", "fearful-avoidant"} - set(self.patterns)
+        if missing:
+            raise ValueError(f"patterns is missing {', '.join(sorted(missing))}")
+        return self
+
+
+Quiz = Annotated[KnowledgeQuiz | SelfReflectionQuiz, Field(discriminator="kind")]
+
+
+class Prompt(_Strict):
+    id: ContentId
+    text: Text
+    theme: ContentId
+    lesson: ContentId | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _short_question(cls, text: str) -> str:
+        words = word_count(text)
+        if words > PROMPT_MAX_WORDS:
+            raise ValueError(f"must be at most {PROMPT_MAX_WORDS} words, has {words}")
+        if not text.rstrip().endswith("?"):
+            raise ValueError("must be one open question ending with '?'")
+        return text
+
+
+class FaqEntry(_Strict):
+    id: ContentId
+    question: Text
+    answer: Text
+
+    @field_validator("answer")
+    @classmethod
+    def _short_answer(cls, text: str) -> str:
+        words = word_count(text)
+        if words > FAQ_ANSWER_MAX_WORDS:
+            raise ValueError(f"must be at most {FAQ_ANSWER_MAX_WORDS} words, has {words}")
+        return text
+
+
+class Resource(_Strict):
+    name: Text
+    contact: Text
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")]
+    checked: date
+
+
+class Notes(_Strict):
+    """Short texts the bot repeats in many places; kept as content so they can be reworded."""
+
+    not_therapy: Text
+    welcome: Text

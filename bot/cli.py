@@ -1,0 +1,104 @@
+"""``securebase``: run the bot, the console demo, and content checks.
+
+Exit codes: 0 done, 1 a check found problems (``content validate``), 2 the bot cannot
+start as configured (a setting or the content is wrong), with one line saying why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from bot.catalog import ContentError, bundled_content_dir, load_catalog
+from bot.settings import Settings, SettingsError, load_settings
+
+__all__ = ["main"]
+
+CONNECT_HINT = (
+    "No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so this is the console demo.\n"
+    "To connect a real community, set DISCORD_TOKEN (Discord) or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack); "
+    "see the README."
+)
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except SettingsError as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(2)
+
+
+@click.group()
+def main() -> None:
+    """Secure Base: a gentle companion bot for support-group communities."""
+
+
+@main.command()
+def run() -> None:
+    """Start every platform whose credentials are set; with none, the console demo."""
+    settings = _settings()
+    if settings.discord_enabled or settings.slack_enabled:
+        click.echo(
+            "Discord and Slack adapters are not part of this build yet; unset DISCORD_TOKEN and SLACK_BOT_TOKEN "
+            "to run the console demo.",
+            err=True,
+        )
+        sys.exit(2)
+    click.echo(CONNECT_HINT + "\n")
+    _console(settings, script=None)
+
+
+@main.command()
+@click.option(
+    "--script",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Run a transcript and exit.",
+)
+@click.option("--db", type=str, default=None, help="SQLite database file (default: SECUREBASE_DB).")
+def console(script: Path | None, db: str | None) -> None:
+    """The console adapter: the whole bot in this terminal."""
+    settings = _settings(**({"SECUREBASE_DB": db} if db else {}))
+    _console(settings, script)
+
+
+def _console(settings: Settings, script: Path | None) -> None:
+    from adapters.console import run_console
+    from bot.logs import configure_logging
+
+    configure_logging("WARNING" if settings.log_level == "INFO" else settings.log_level, settings.log_format)
+    lines = script.read_text(encoding="utf-8").splitlines() if script else None
+    files_dir = Path(settings.db).resolve().parent / "console-files"
+    try:
+        asyncio.run(run_console(settings, lines, files_dir))
+    except ContentError as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("\nBye.")
+
+
+@main.group()
+def content() -> None:
+    """Check content files."""
+
+
+@content.command("validate")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def validate(directory: Path | None) -> None:
+    """Check DIRECTORY (layered over the bundled pack), or the bundled pack alone."""
+    folders = [bundled_content_dir(), *([directory] if directory else [])]
+    try:
+        catalog = load_catalog(folders)
+    except ContentError as problem:
+        for line in problem.problems:
+            click.echo(line)
+        click.echo(f"{len(problem.problems)} problem(s) found.")
+        sys.exit(1)
+    click.echo(
+        f"Content OK: {len(catalog.lessons)} lessons, {len(catalog.tracks)} tracks, {len(catalog.quizzes)} quizzes, "
+        f"{len(catalog.prompts)} prompts, {len(catalog.faq)} FAQ entries, {len(catalog.resources)} regions."
+    )

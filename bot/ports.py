@@ -1,0 +1,58 @@
+"""What the core needs from a chat platform, and nothing more.
+
+Replies to commands and presses travel back as return values (``Reply``); this port is
+for what the core starts on its own: scheduled posts, threads, private notes, and the
+platform-specific reading of channel and user arguments.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.events import ChannelRef, Message, PostedRef, UserRef
+
+__all__ = ["Platform", "PostFailed"]
+
+
+class Platform(Protocol):
+    name: str
+    command_prefix: str
+    """How a person types a command here: ``/`` or ``/securebase ``; used in help and errors."""
+
+    async def post(self, channel: ChannelRef, message: Message) -> PostedRef:
+        """Post publicly. Text written by members or moderators must ping nobody."""
+        ...
+
+    async def open_thread(self, posted: PostedRef, name: str) -> ChannelRef:
+        """Open a thread on ``posted`` and return where replies gather."""
+        ...
+
+    async def send_private(self, user: UserRef, message: Message) -> None:
+        """A direct message, for things not answering a command (e.g. a schedule failure)."""
+        ...
+
+    async def check_channel(self, workspace_id: str, channel_id: str) -> None:
+        """Raise ``UserError`` naming the missing permission if the bot cannot post and thread there."""
+        ...
+
+    def parse_channel(self, raw: str) -> str:
+        """A channel argument as typed (``#reflections``, ``<#C123|x>``) → channel id, or ``UserError``."""
+        ...
+
+    def parse_users(self, raw: str) -> tuple[str, ...]:
+        """A users argument (``@sam @mia``, ``<@U1> <@U2>``) → user ids, or ``UserError``."""
+        ...
+
+    def channel_label(self, channel_id: str) -> str:
+        """How to show a channel to people (``#reflections``, ``<#C123>``)."""
+        ...
+
+
+class PostFailed(Exception):
+    """A post did not go out. ``lasting`` failures (channel gone, permission missing) need a
+    moderator; passing ones (429, 5xx, timeout) are worth retrying."""
+
+    def __init__(self, reason: str, *, lasting: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.lasting = lasting

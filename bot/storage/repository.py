@@ -1,0 +1,587 @@
+"""Every query the bot makes, in one place, returning small typed rows.
+
+Services never write SQL; this module never decides anything. Member-written text
+arrives here already sealed (``bytes``) and leaves sealed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from bot.storage.db import Database
+
+__all__ = [
+    "AttemptRow",
+    "CommunityRow",
+    "CustomLessonRow",
+    "CustomPromptRow",
+    "JournalRow",
+    "MemberRow",
+    "PostRow",
+    "Repository",
+    "ScheduleRow",
+]
+
+ScheduleKind = Literal["prompts", "lessons"]
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityRow:
+    id: int
+    platform: str
+    workspace_id: str
+    region: str
+    alerts_channel: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    id: int
+    community_id: int
+    user_id: str
+    consented_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRow:
+    id: int
+    community_id: int
+    kind: ScheduleKind
+    channel_id: str
+    weekday: int
+    local_time: str
+    timezone: str
+    track_id: str | None
+    enabled: bool
+    paused: bool
+    pause_reason: str | None
+    configured_by: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and not self.paused
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRow:
+    id: int
+    member_id: int
+    quiz_id: str
+    position: int
+    answers: list[int]
+    score: int | None
+    total: int | None
+    status: str
+    started_at: str
+    finished_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalRow:
+    id: int
+    title: bytes
+    body: bytes
+    prompt_id: str | None
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    id: int
+    community_id: int
+    kind: ScheduleKind
+    occurrence: str
+    item_id: str | None
+    status: str
+    channel_id: str | None
+    message_id: str | None
+    thread_id: str | None
+    posted_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomPromptRow:
+    id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomLessonRow:
+    id: int
+    title: str
+    summary: str
+    body: str
+    try_this: str
+
+
+def _schedule(row: sqlite3.Row) -> ScheduleRow:
+    return ScheduleRow(
+        id=row["id"],
+        community_id=row["community_id"],
+        kind=row["kind"],
+        channel_id=row["channel_id"],
+        weekday=row["weekday"],
+        local_time=row["local_time"],
+        timezone=row["timezone"],
+        track_id=row["track_id"],
+        enabled=bool(row["enabled"]),
+        paused=bool(row["paused"]),
+        pause_reason=row["pause_reason"],
+        configured_by=row["configured_by"],
+    )
+
+
+def _attempt(row: sqlite3.Row) -> AttemptRow:
+    return AttemptRow(
+        id=row["id"],
+        member_id=row["member_id"],
+        quiz_id=row["quiz_id"],
+        position=row["position"],
+        answers=json.loads(row["answers"]),
+        score=row["score"],
+        total=row["total"],
+        status=row["status"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+def _post(row: sqlite3.Row) -> PostRow:
+    return PostRow(
+        id=row["id"],
+        community_id=row["community_id"],
+        kind=row["kind"],
+        occurrence=row["occurrence"],
+        item_id=row["item_id"],
+        status=row["status"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        posted_at=row["posted_at"],
+    )
+
+
+class Repository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- communities and members ---------------------------------------------------
+
+    async def community(self, platform: str, workspace_id: str, now: datetime) -> CommunityRow:
+        """The community, created on first contact."""
+        sql = (
+            "SELECT id, platform, workspace_id, region, alerts_channel FROM communities "
+            "WHERE platform = ? AND workspace_id = ?"
+        )
+        row = await self.db.fetchone(sql, (platform, workspace_id))
+        if row is None:
+            await self.db.execute(
+                "INSERT INTO communities (platform, workspace_id, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (platform, workspace_id) DO NOTHING",
+                (platform, workspace_id, _iso(now)),
+            )
+            row = await self.db.fetchone(sql, (platform, workspace_id))
+            assert row is not None
+        return CommunityRow(*row)
+
+    async def community_by_id(self, community_id: int) -> CommunityRow | None:
+        row = await self.db.fetchone(
+            "SELECT id, platform, workspace_id, region, alerts_channel FROM communities WHERE id = ?",
+            (community_id,),
+        )
+        return CommunityRow(*row) if row else None
+
+    async def set_safety(self, community_id: int, *, region: str | None, alerts_channel: str | None) -> None:
+        if region is not None:
+            await self.db.execute("UPDATE communities SET region = ? WHERE id = ?", (region, community_id))
+        if alerts_channel is not None:
+            await self.db.execute(
+                "UPDATE communities SET alerts_channel = ? WHERE id = ?", (alerts_channel, community_id)
+            )
+
+    async def member(self, community_id: int, user_id: str, now: datetime) -> MemberRow:
+        sql = "SELECT id, community_id, user_id, consented_at FROM members WHERE community_id = ? AND user_id = ?"
+        row = await self.db.fetchone(sql, (community_id, user_id))
+        if row is None:
+            await self.db.execute(
+                "INSERT INTO members (community_id, user_id, created_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (community_id, user_id) DO NOTHING",
+                (community_id, user_id, _iso(now)),
+            )
+            row = await self.db.fetchone(sql, (community_id, user_id))
+            assert row is not None
+        return MemberRow(*row)
+
+    async def find_member(self, community_id: int, user_id: str) -> MemberRow | None:
+        row = await self.db.fetchone(
+            "SELECT id, community_id, user_id, consented_at FROM members WHERE community_id = ? AND user_id = ?",
+            (community_id, user_id),
+        )
+        return MemberRow(*row) if row else None
+
+    async def set_consent(self, member_id: int, when: datetime | None) -> None:
+        await self.db.execute(
+            "UPDATE members SET consented_at = ? WHERE id = ?", (_iso(when) if when else None, member_id)
+        )
+
+    async def moderators(self, community_id: int) -> list[tuple[str, str]]:
+        rows = await self.db.fetchall(
+            "SELECT kind, ref FROM moderators WHERE community_id = ? ORDER BY kind, ref", (community_id,)
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def replace_moderators(self, community_id: int, kind: str, refs: Sequence[str]) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM moderators WHERE community_id = ? AND kind = ?", (community_id, kind))
+            await tx.executemany(
+                "INSERT INTO moderators (community_id, kind, ref) VALUES (?, ?, ?)",
+                [(community_id, kind, ref) for ref in refs],
+            )
+
+    # --- schedules -------------------------------------------------------------------
+
+    async def schedule(self, community_id: int, kind: ScheduleKind) -> ScheduleRow | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
+        )
+        return _schedule(row) if row else None
+
+    async def schedules(self, community_id: int) -> list[ScheduleRow]:
+        rows = await self.db.fetchall("SELECT * FROM schedules WHERE community_id = ? ORDER BY kind", (community_id,))
+        return [_schedule(row) for row in rows]
+
+    async def save_schedule(self, schedule: ScheduleRow, now: datetime) -> ScheduleRow:
+        await self.db.execute(
+            """
+            INSERT INTO schedules (community_id, kind, channel_id, weekday, local_time, timezone, track_id,
+                                   enabled, paused, pause_reason, configured_by, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (community_id, kind) DO UPDATE SET
+                channel_id = excluded.channel_id, weekday = excluded.weekday,
+                local_time = excluded.local_time, timezone = excluded.timezone,
+                track_id = excluded.track_id, enabled = excluded.enabled, paused = excluded.paused,
+                pause_reason = excluded.pause_reason, configured_by = excluded.configured_by,
+                updated_at = excluded.updated_at
+            """,
+            (
+                schedule.community_id,
+                schedule.kind,
+                schedule.channel_id,
+                schedule.weekday,
+                schedule.local_time,
+                schedule.timezone,
+                schedule.track_id,
+                int(schedule.enabled),
+                int(schedule.paused),
+                schedule.pause_reason,
+                schedule.configured_by,
+                _iso(now),
+            ),
+        )
+        saved = await self.schedule(schedule.community_id, schedule.kind)
+        assert saved is not None
+        return saved
+
+    async def set_paused(self, community_id: int, kind: ScheduleKind, paused: bool, reason: str | None) -> bool:
+        changed = await self.db.execute(
+            "UPDATE schedules SET paused = ?, pause_reason = ? WHERE community_id = ? AND kind = ?",
+            (int(paused), reason, community_id, kind),
+        )
+        return changed > 0
+
+    # --- lessons ---------------------------------------------------------------------
+
+    async def lessons_done(self, member_id: int) -> set[str]:
+        rows = await self.db.fetchall("SELECT lesson_id FROM lesson_progress WHERE member_id = ?", (member_id,))
+        return {row[0] for row in rows}
+
+    async def mark_lesson_done(self, member_id: int, lesson_id: str, now: datetime) -> bool:
+        """True the first time; a repeated press changes nothing."""
+        changed = await self.db.execute(
+            "INSERT INTO lesson_progress (member_id, lesson_id, done_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (member_id, lesson_id) DO NOTHING",
+            (member_id, lesson_id, _iso(now)),
+        )
+        return changed > 0
+
+    # --- quizzes ---------------------------------------------------------------------
+
+    async def start_attempt(self, member_id: int, quiz_id: str, now: datetime) -> AttemptRow:
+        """A fresh attempt; an unfinished earlier one of the same quiz is abandoned."""
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE quiz_attempts SET status = 'abandoned', answers = '[]' "
+                "WHERE member_id = ? AND quiz_id = ? AND status = 'active'",
+                (member_id, quiz_id),
+            )
+            attempt_id = await tx.insert(
+                "INSERT INTO quiz_attempts (member_id, quiz_id, started_at) VALUES (?, ?, ?)",
+                (member_id, quiz_id, _iso(now)),
+            )
+        attempt = await self.attempt(attempt_id)
+        assert attempt is not None
+        return attempt
+
+    async def attempt(self, attempt_id: int) -> AttemptRow | None:
+        row = await self.db.fetchone("SELECT * FROM quiz_attempts WHERE id = ?", (attempt_id,))
+        return _attempt(row) if row else None
+
+    async def record_answer(self, attempt: AttemptRow, choice: int) -> bool:
+        """Store the answer for ``attempt.position`` only if nobody moved the attempt on meanwhile.
+
+        The ``WHERE position = ?`` makes a double click or a replayed press a no-op.
+        """
+        answers = json.dumps([*attempt.answers, choice])
+        changed = await self.db.execute(
+            "UPDATE quiz_attempts SET position = position + 1, answers = ? "
+            "WHERE id = ? AND status = 'active' AND position = ?",
+            (answers, attempt.id, attempt.position),
+        )
+        return changed > 0
+
+    async def finish_attempt(
+        self, attempt_id: int, *, score: int | None, total: int | None, keep_answers: bool, now: datetime
+    ) -> None:
+        await self.db.execute(
+            "UPDATE quiz_attempts SET status = 'finished', score = ?, total = ?, finished_at = ?, "
+            "answers = CASE WHEN ? THEN answers ELSE '[]' END WHERE id = ?",
+            (score, total, _iso(now), int(keep_answers), attempt_id),
+        )
+
+    async def delete_attempt(self, attempt_id: int) -> None:
+        await self.db.execute("DELETE FROM quiz_attempts WHERE id = ?", (attempt_id,))
+
+    async def best_scores(self, member_id: int) -> list[tuple[str, int, int, int]]:
+        """(quiz id, best score, out of, times finished) per knowledge quiz."""
+        rows = await self.db.fetchall(
+            "SELECT quiz_id, MAX(score), MAX(total), COUNT(*) FROM quiz_attempts "
+            "WHERE member_id = ? AND status = 'finished' AND score IS NOT NULL GROUP BY quiz_id ORDER BY quiz_id",
+            (member_id,),
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+    async def add_reflection_result(self, member_id: int, anxiety: float, avoidance: float, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO reflection_results (member_id, anxiety, avoidance, taken_on) VALUES (?, ?, ?, ?)",
+            (member_id, anxiety, avoidance, now.date().isoformat()),
+        )
+
+    async def reflection_results(self, member_id: int) -> list[tuple[float, float, str]]:
+        rows = await self.db.fetchall(
+            "SELECT anxiety, avoidance, taken_on FROM reflection_results WHERE member_id = ? ORDER BY id",
+            (member_id,),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    # --- journal -----------------------------------------------------------------------
+
+    async def add_journal_entry(
+        self, member_id: int, title: bytes, body: bytes, prompt_id: str | None, now: datetime
+    ) -> int:
+        return await self.db.insert(
+            "INSERT INTO journal_entries (member_id, title, body, prompt_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            (member_id, title, body, prompt_id, _iso(now)),
+        )
+
+    async def journal_count(self, member_id: int) -> int:
+        return int(await self.db.scalar("SELECT COUNT(*) FROM journal_entries WHERE member_id = ?", (member_id,)))
+
+    async def journal_entries(self, member_id: int, limit: int | None = None) -> list[JournalRow]:
+        rows = await self.db.fetchall(
+            "SELECT id, title, body, prompt_id, created_at FROM journal_entries WHERE member_id = ? "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            (member_id, -1 if limit is None else limit),
+        )
+        return [JournalRow(*row) for row in rows]
+
+    # --- posts ledger ----------------------------------------------------------------------
+
+    async def claim_post(self, community_id: int, kind: ScheduleKind, occurrence: str, now: datetime) -> int | None:
+        """Claim an occurrence before posting it; ``None`` if someone already did."""
+        try:
+            return await self.db.insert(
+                "INSERT INTO posts (community_id, kind, occurrence, status, claimed_at) VALUES (?, ?, ?, 'claimed', ?)",
+                (community_id, kind, occurrence, _iso(now)),
+            )
+        except sqlite3.IntegrityError:
+            return None
+
+    async def confirm_post(
+        self,
+        post_id: int,
+        *,
+        item_id: str,
+        channel_id: str,
+        message_id: str,
+        thread_id: str | None,
+        now: datetime,
+    ) -> None:
+        await self.db.execute(
+            "UPDATE posts SET status = 'posted', item_id = ?, channel_id = ?, message_id = ?, thread_id = ?, "
+            "posted_at = ?, error = NULL WHERE id = ?",
+            (item_id, channel_id, message_id, thread_id, _iso(now), post_id),
+        )
+
+    async def fail_post(self, post_id: int, error: str) -> None:
+        await self.db.execute("UPDATE posts SET status = 'failed', error = ? WHERE id = ?", (error, post_id))
+
+    async def latest_post(self, community_id: int, kind: ScheduleKind) -> PostRow | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM posts WHERE community_id = ? AND kind = ? AND status = 'posted' "
+            "ORDER BY posted_at DESC, id DESC LIMIT 1",
+            (community_id, kind),
+        )
+        return _post(row) if row else None
+
+    async def post(self, post_id: int) -> PostRow | None:
+        row = await self.db.fetchone("SELECT * FROM posts WHERE id = ?", (post_id,))
+        return _post(row) if row else None
+
+    async def times_posted(self, community_id: int, kind: ScheduleKind) -> dict[str, int]:
+        rows = await self.db.fetchall(
+            "SELECT item_id, COUNT(*) FROM posts WHERE community_id = ? AND kind = ? AND status = 'posted' "
+            "GROUP BY item_id",
+            (community_id, kind),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    # --- anonymous shares ---------------------------------------------------------------------
+
+    async def add_share(
+        self,
+        community_id: int,
+        post_id: int | None,
+        author: str,
+        status: str,
+        message_id: str | None,
+        now: datetime,
+    ) -> int:
+        return await self.db.insert(
+            "INSERT INTO anonymous_shares (community_id, post_id, author, status, message_id, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (community_id, post_id, author, status, message_id, _iso(now)),
+        )
+
+    async def share_blocked(self, community_id: int, author: str) -> bool:
+        row = await self.db.fetchone(
+            "SELECT 1 FROM share_blocks WHERE community_id = ? AND author = ?", (community_id, author)
+        )
+        return row is not None
+
+    # --- content ---------------------------------------------------------------------------------
+
+    async def disabled_content(self, community_id: int) -> set[str]:
+        rows = await self.db.fetchall(
+            "SELECT content_id FROM content_toggles WHERE community_id = ? AND enabled = 0", (community_id,)
+        )
+        return {row[0] for row in rows}
+
+    async def set_content_enabled(self, community_id: int, content_id: str, enabled: bool) -> None:
+        await self.db.execute(
+            "INSERT INTO content_toggles (community_id, content_id, enabled) VALUES (?, ?, ?) "
+            "ON CONFLICT (community_id, content_id) DO UPDATE SET enabled = excluded.enabled",
+            (community_id, content_id, int(enabled)),
+        )
+
+    async def add_custom_prompt(self, community_id: int, text: str, now: datetime) -> int:
+        return await self.db.insert(
+            "INSERT INTO custom_prompts (community_id, text, created_at) VALUES (?, ?, ?)",
+            (community_id, text, _iso(now)),
+        )
+
+    async def custom_prompts(self, community_id: int) -> list[CustomPromptRow]:
+        rows = await self.db.fetchall(
+            "SELECT id, text FROM custom_prompts WHERE community_id = ? ORDER BY id", (community_id,)
+        )
+        return [CustomPromptRow(*row) for row in rows]
+
+    async def add_custom_lesson(
+        self, community_id: int, title: str, summary: str, body: str, try_this: str, now: datetime
+    ) -> int:
+        return await self.db.insert(
+            "INSERT INTO custom_lessons (community_id, title, summary, body, try_this, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (community_id, title, summary, body, try_this, _iso(now)),
+        )
+
+    async def custom_lessons(self, community_id: int) -> list[CustomLessonRow]:
+        rows = await self.db.fetchall(
+            "SELECT id, title, summary, body, try_this FROM custom_lessons WHERE community_id = ? ORDER BY id",
+            (community_id,),
+        )
+        return [CustomLessonRow(*row) for row in rows]
+
+    # --- audit and stats --------------------------------------------------------------------------
+
+    async def audit(self, community_id: int, actor_id: str, action: str, detail: str, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO audit_log (community_id, actor_id, action, detail, created_at) VALUES (?, ?, ?, ?, ?)",
+            (community_id, actor_id, action, detail, _iso(now)),
+        )
+
+    async def stats(self, community_id: int) -> dict[str, int]:
+        """Counts over the whole community; nothing here can single out a member."""
+        queries = {
+            "posts": "SELECT COUNT(*) FROM posts WHERE community_id = ? AND status = 'posted'",
+            "members": "SELECT COUNT(*) FROM members WHERE community_id = ?",
+            "lessons_done": "SELECT COUNT(*) FROM lesson_progress JOIN members m ON m.id = member_id "
+            "WHERE m.community_id = ?",
+            "quizzes_finished": "SELECT COUNT(*) FROM quiz_attempts JOIN members m ON m.id = member_id "
+            "WHERE m.community_id = ? AND status = 'finished'",
+            "reflections": "SELECT COUNT(*) FROM reflection_results JOIN members m ON m.id = member_id "
+            "WHERE m.community_id = ?",
+            "journal_entries": "SELECT COUNT(*) FROM journal_entries JOIN members m ON m.id = member_id "
+            "WHERE m.community_id = ?",
+            "anonymous_shares": "SELECT COUNT(*) FROM anonymous_shares WHERE community_id = ? AND status = 'posted'",
+        }
+        return {name: int(await self.db.scalar(sql, (community_id,))) for name, sql in queries.items()}
+
+    # --- privacy ----------------------------------------------------------------------------------------
+
+    async def member_rows(self, member_id: int, author_link: str, user_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row that names the member, table by table (``mydata export``)."""
+        queries = {
+            "members": ("SELECT * FROM members WHERE id = ?", (member_id,)),
+            "lesson_progress": ("SELECT * FROM lesson_progress WHERE member_id = ?", (member_id,)),
+            "quiz_attempts": ("SELECT * FROM quiz_attempts WHERE member_id = ?", (member_id,)),
+            "reflection_results": ("SELECT * FROM reflection_results WHERE member_id = ?", (member_id,)),
+            "journal_entries": ("SELECT * FROM journal_entries WHERE member_id = ?", (member_id,)),
+            "anonymous_shares": ("SELECT * FROM anonymous_shares WHERE author = ?", (author_link,)),
+            "share_blocks": ("SELECT * FROM share_blocks WHERE author = ?", (author_link,)),
+            "moderators": ("SELECT * FROM moderators WHERE kind = 'user' AND ref = ?", (user_id,)),
+            "schedules": ("SELECT * FROM schedules WHERE configured_by = ?", (user_id,)),
+            "audit_log": ("SELECT * FROM audit_log WHERE actor_id = ?", (user_id,)),
+        }
+        result: dict[str, list[dict[str, Any]]] = {}
+        for table, (sql, params) in queries.items():
+            rows = await self.db.fetchall(sql, params)
+            result[table] = [dict(row) for row in rows]
+        return result
+
+    async def delete_member(self, member: MemberRow, author_link: str) -> None:
+        """Remove every row that names the member; moderator records keep the change, not the name."""
+        async with self.db.transaction() as tx:
+            await tx.execute("DELETE FROM members WHERE id = ?", (member.id,))  # cascades to their own rows
+            await tx.execute("DELETE FROM anonymous_shares WHERE author = ?", (author_link,))
+            await tx.execute("DELETE FROM share_blocks WHERE author = ?", (author_link,))
+            await tx.execute(
+                "DELETE FROM moderators WHERE community_id = ? AND kind = 'user' AND ref = ?",
+                (member.community_id, member.user_id),
+            )
+            await tx.execute(
+                "UPDATE schedules SET configured_by = NULL WHERE community_id = ? AND configured_by = ?",
+                (member.community_id, member.user_id),
+            )
+            await tx.execute(
+                "UPDATE audit_log SET actor_id = NULL WHERE community_id = ? AND actor_id = ?",
+                (member.community_id, member.user_id),
+            )
