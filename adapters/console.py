@@ -121,7 +121,7 @@ class ConsolePlatform:
             self.shown.append(_Shown(audience, message.buttons, channel))
         if message.footer:
             lines.append(f"ⓘ {message.footer}")
-        self._write("\n".join(lines))
+        self._write(_plain_mentions("\n".join(lines)))
 
     def print_form(self, form: Form, user: str) -> None:
         fields = "; ".join(f"{f.key}={'…' if f.required else '(optional)'}" for f in form.fields)
@@ -272,6 +272,14 @@ class ConsoleSession:
         self.out.write(f"── the clock is now {now:%a %d %b %Y %H:%M} UTC ──\n\n")
         for callback in self.on_advance:
             await callback()
+
+
+_MENTION = re.compile(r"<@&?([\w.-]+)>")
+
+
+def _plain_mentions(text: str) -> str:
+    """Platform mention syntax (``<@sam>``, ``<@&role>``) reads as ``@sam`` in a terminal."""
+    return _MENTION.sub(r"@\1", text)
 
 
 def _clip(text: str, limit: int = 40) -> str:

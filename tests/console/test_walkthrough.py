@@ -131,3 +131,19 @@ def test_end_of_input_ends_cleanly(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Secure Base" in result.stdout
+
+
+def test_run_without_credentials_starts_the_console_demo(tmp_path: Path) -> None:
+    env = {**os.environ, "SECUREBASE_DB": str(tmp_path / "run.db")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        input="/setup moderators users:@sam\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so this is the console demo.")
+    assert "these members may now use setup: @sam." in result.stdout

@@ -86,10 +86,12 @@ def test_mixed_answers_with_reverse_keyed_items(catalog: Catalog) -> None:
         index = next(i for i, item in enumerate(quiz.items) if item.dimension == dimension and item.reverse)
         answers[index] = 7
         count = sum(item.dimension == dimension for item in quiz.items)
-        expected = round((4 * (count - 1) + 1) / count, 1)
+        exact = (4 * (count - 1) + 1) / count
         got = reflection_scores(quiz, answers)[0 if dimension == "anxiety" else 1]
-        if abs(got - expected) > 1e-9:
-            problems.append(f"one reversed {dimension} item answered 7: {dimension} is {got}, expected {expected}")
+        if abs(got - exact) > ROUNDING:
+            problems.append(
+                f"one reversed {dimension} item answered 7: {dimension} is {got}, expected {exact:.3f} rounded to 0.1"
+            )
 
     # A spread of answers across the whole scale, in item order.
     spread = [(index % 7) + 1 for index in range(len(quiz.items))]
