@@ -12,14 +12,14 @@ import asyncio
 import itertools
 import re
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
 from bot.app import App, build_app
-from bot.clock import SimulatedClock
+from bot.clock import Clock, SimulatedClock
 from bot.errors import UserError
 from bot.events import Button, ButtonPress, ChannelRef, Form, FormSubmit, Message, PostedRef, Reply, UserRef
 from bot.settings import Settings
@@ -56,9 +56,10 @@ class ConsolePlatform:
     name = "console"
     command_prefix = "/"
 
-    def __init__(self, out: TextIO, files_dir: Path) -> None:
+    def __init__(self, out: TextIO, files_dir: Path, clock: Clock) -> None:
         self._out = out
         self._files_dir = files_dir
+        self._clock = clock
         self._ids = itertools.count(1)
         self.shown: list[_Shown] = []
 
@@ -66,6 +67,7 @@ class ConsolePlatform:
 
     async def post(self, channel: ChannelRef, message: Message) -> PostedRef:
         where = f"#{channel.channel_id}" + (f" › thread {channel.thread_id}" if channel.thread_id else "")
+        where += f" · {self._clock.now():%a %d %b %H:%M} UTC"
         self.print_message(message, where, audience=None, channel=channel)
         return PostedRef(channel, f"m{next(self._ids)}")
 
@@ -84,6 +86,9 @@ class ConsolePlatform:
 
     async def check_channel(self, workspace_id: str, channel_id: str) -> None:
         return None
+
+    async def find_post(self, channel: ChannelRef, marker: str) -> PostedRef | None:
+        return None  # the console keeps no history across runs: a post not confirmed was not shown
 
     def parse_channel(self, raw: str) -> str:
         match = _CHANNEL.match(raw.strip().lower())
@@ -156,8 +161,6 @@ class ConsoleSession:
     out: TextIO
     actor: _Actor = field(default_factory=lambda: _Actor("alex", True))
     forms: dict[str, Form] = field(default_factory=dict)
-    on_advance: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-    """Called after the clock moves, so a scheduler can fire what fell due."""
 
     @property
     def user(self) -> UserRef:
@@ -268,10 +271,9 @@ class ConsoleSession:
         self.show(await self.app.dispatcher.handle(event))
 
     async def _advance(self, rest: str) -> None:
-        now = self.clock.advance(parse_duration(rest))
-        self.out.write(f"── the clock is now {now:%a %d %b %Y %H:%M} UTC ──\n\n")
-        for callback in self.on_advance:
-            await callback()
+        """Move the simulated clock; the scheduler posts whatever falls due, at its own moment."""
+        await self.app.scheduler.advance(self.clock, parse_duration(rest))
+        self.out.write(f"── the clock is now {self.clock.now():%a %d %b %Y %H:%M} UTC ──\n\n")
 
 
 _MENTION = re.compile(r"<@&?([\w.-]+)>")
@@ -294,10 +296,11 @@ async def run_console(settings: Settings, script: list[str] | None, files_dir: P
     """
     out = sys.stdout
     clock = SimulatedClock()
-    platform = ConsolePlatform(out, files_dir)
-    app = await build_app(settings, {"console": platform}, clock=clock)
+    platform = ConsolePlatform(out, files_dir, clock)
+    app = await build_app(settings, {"console": platform}, clock=clock, real_time=False)
     session = ConsoleSession(app, platform, clock, out)
     try:
+        await app.start()
         if script is not None:
             await session.run(script, echo=True)
             return

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.catalog import Catalog, bundled_content_dir, load_catalog
@@ -11,11 +13,12 @@ from bot.clock import Clock, SystemClock
 from bot.crypto import Vault, load_or_create_key
 from bot.dispatcher import Dispatcher
 from bot.ports import Platform
+from bot.scheduler import Scheduler
 from bot.services import Services
 from bot.services.community import CommunityService
 from bot.services.journal import JournalService
 from bot.services.lessons import LessonService
-from bot.services.posting import PostingService
+from bot.services.posting import PostingService, Sleep
 from bot.services.privacy import PrivacyService
 from bot.services.prompts import PromptService
 from bot.services.quizzes import QuizService
@@ -33,8 +36,14 @@ class App:
     services: Services
     dispatcher: Dispatcher
     platforms: dict[str, Platform]
+    scheduler: Scheduler
+
+    async def start(self) -> None:
+        """Recover unconfirmed posts, catch up missed ones, and arm the weekly jobs."""
+        await self.scheduler.start()
 
     async def close(self) -> None:
+        await self.scheduler.stop()
         await self.db.close()
 
 
@@ -49,7 +58,11 @@ async def build_app(
     *,
     clock: Clock | None = None,
     catalog: Catalog | None = None,
+    real_time: bool = True,
+    sleep: Sleep | None = None,
 ) -> App:
+    """Wire everything. ``real_time=False`` leaves the scheduler to be driven by ``advance``
+    (the console and tests, with a simulated clock); ``sleep`` replaces the retry back-off wait."""
     clock = clock or SystemClock()
     catalog = catalog or load_catalog(content_dirs(settings.content_dir))
     db = await Database.open(settings.db)
@@ -70,6 +83,15 @@ async def build_app(
         prompts=prompts,
         journal=JournalService(repo, vault, clock),
         privacy=PrivacyService(repo, vault, clock),
-        posting=PostingService(repo, catalog, lessons, prompts, owned, clock),
+        posting=PostingService(repo, catalog, lessons, prompts, owned, clock, sleep=sleep or asyncio.sleep),
     )
-    return App(settings, db, services, Dispatcher(services, owned), owned)
+    scheduler = Scheduler(
+        repo,
+        services.posting,
+        owned,
+        clock,
+        catchup=timedelta(hours=settings.catchup_hours),
+        real_time=real_time,
+    )
+    services.community.on_schedule_change.append(scheduler.schedule_changed)
+    return App(settings, db, services, Dispatcher(services, owned), owned, scheduler)

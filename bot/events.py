@@ -54,6 +54,8 @@ class PostedRef:
 
     channel: ChannelRef
     message_id: str
+    thread_id: str | None = None
+    """Set when the platform reports a thread already open on the post (see ``Platform.find_post``)."""
 
 
 # --- inbound -----------------------------------------------------------------
@@ -155,6 +157,9 @@ class Message:
     image: str | None = None
     footer: str = ""
     private: bool = True
+    marker: str = ""
+    """An invisible tag on scheduled posts (``securebase:post:<id>``) so that, after a crash
+    between sending and recording, the post can be found again in the channel's history."""
 
 
 @dataclass(frozen=True, slots=True)

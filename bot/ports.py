@@ -31,6 +31,14 @@ class Platform(Protocol):
         """A direct message, for things not answering a command (e.g. a schedule failure)."""
         ...
 
+    async def find_post(self, channel: ChannelRef, marker: str) -> PostedRef | None:
+        """Look through the channel's recent history for a post carrying ``marker``.
+
+        Used once at start for posts that were claimed but never confirmed (a crash between
+        sending and recording). Return ``None`` only when the post is surely not there.
+        """
+        ...
+
     async def check_channel(self, workspace_id: str, channel_id: str) -> None:
         """Raise ``UserError`` naming the missing permission if the bot cannot post and thread there."""
         ...
@@ -52,7 +60,9 @@ class PostFailed(Exception):
     """A post did not go out. ``lasting`` failures (channel gone, permission missing) need a
     moderator; passing ones (429, 5xx, timeout) are worth retrying."""
 
-    def __init__(self, reason: str, *, lasting: bool) -> None:
+    def __init__(self, reason: str, *, lasting: bool, retry_after: float | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.lasting = lasting
+        self.retry_after = retry_after
+        """Seconds the platform asked us to wait (a 429's ``Retry-After``), if it said."""

@@ -15,7 +15,7 @@ import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import App, build_app
@@ -33,6 +33,8 @@ from bot.events import (
     Reply,
     UserRef,
 )
+from bot.ports import PostFailed
+from bot.services.posting import Outcome
 from bot.settings import Settings
 
 __all__ = ["BotHarness", "RecordingPlatform", "Sent", "find_button", "text_of"]
@@ -60,11 +62,23 @@ class RecordingPlatform:
     command_prefix: str = "/"
     sent: list[Sent] = field(default_factory=list)
     missing_permission: set[str] = field(default_factory=set)
+    faults: list[PostFailed] = field(default_factory=list)
+    """Raised, in order, by the next ``post`` calls: inject 429s, 5xx and 403s."""
+    attempts: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def post(self, channel: ChannelRef, message: Message) -> PostedRef:
+        self.attempts += 1
+        if self.faults:
+            raise self.faults.pop(0)
         self.sent.append(Sent("post", channel, message))
         return PostedRef(channel, f"m{next(self._ids)}")
+
+    async def find_post(self, channel: ChannelRef, marker: str) -> PostedRef | None:
+        for index, sent in enumerate(self.sent):
+            if sent.kind == "post" and sent.message is not None and sent.message.marker == marker:
+                return PostedRef(channel, f"found-{index}")
+        return None
 
     async def open_thread(self, posted: PostedRef, name: str) -> ChannelRef:
         thread = ChannelRef(
@@ -108,6 +122,8 @@ class BotHarness:
     clock: SimulatedClock
     user: str = "alex"
     admin: bool = False
+    sleeps: list[float] = field(default_factory=list)
+    """Back-off waits the posting service asked for (not slept: tests stay fast)."""
 
     @classmethod
     @asynccontextmanager
@@ -119,16 +135,29 @@ class BotHarness:
         catalog: Catalog | None = None,
         db_name: str = "securebase.db",
         platform: RecordingPlatform | None = None,
+        catchup_hours: int = 24,
     ) -> AsyncIterator[BotHarness]:
         """A bot on a database in ``folder``; start it again on the same folder to simulate a restart."""
-        settings = Settings(SECUREBASE_DB=str(folder / db_name))  # type: ignore[call-arg]
+        settings = Settings(SECUREBASE_DB=str(folder / db_name), SECUREBASE_CATCHUP_HOURS=catchup_hours)  # type: ignore[call-arg]
         clock = SimulatedClock(now)
         platform = platform or RecordingPlatform()
-        app = await build_app(settings, {platform.name: platform}, clock=clock, catalog=catalog)
+        harness_sleeps: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            harness_sleeps.append(seconds)
+
+        app = await build_app(
+            settings, {platform.name: platform}, clock=clock, catalog=catalog, real_time=False, sleep=sleep
+        )
         try:
-            yield cls(app, platform, clock)
+            await app.start()
+            yield cls(app, platform, clock, sleeps=harness_sleeps)
         finally:
             await app.close()
+
+    async def advance(self, delta: timedelta) -> list[tuple[int, Outcome]]:
+        """Move the clock, firing due occurrences in order, as APScheduler would in real time."""
+        return await self.app.scheduler.advance(self.clock, delta)
 
     def as_(self, user: str, *, admin: bool = False) -> BotHarness:
         self.user, self.admin = user, admin

@@ -69,7 +69,7 @@ def lesson_message(place: TrackPlace, note: str, *, intro: str = "") -> Message:
     )
 
 
-def lesson_post(lesson: Lesson, note: str) -> Message:
+def lesson_post(lesson: Lesson, note: str, marker: str = "") -> Message:
     """The weekly lesson in a channel: everyone reads it, each member marks it done for themselves."""
     return Message(
         title=f"This week's lesson: {lesson.title}",
@@ -77,10 +77,11 @@ def lesson_post(lesson: Lesson, note: str) -> Message:
         buttons=lesson_buttons(lesson, next_button=False),
         footer=note,
         private=False,
+        marker=marker,
     )
 
 
-def prompt_post(item: PromptItem, post_id: int) -> Message:
+def prompt_post(item: PromptItem, post_id: int, marker: str = "") -> Message:
     return Message(
         title="This week's reflection",
         body=f"{item.text}\n\nReply in the thread, write privately in your journal, or share anonymously.",
@@ -89,6 +90,7 @@ def prompt_post(item: PromptItem, post_id: int) -> Message:
             Button("Share anonymously", f"reflect:share:{post_id}"),
         ),
         private=False,
+        marker=marker,
     )
 
 

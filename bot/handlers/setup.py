@@ -174,9 +174,15 @@ async def setup_resume(s: Services, ctx: Context, args: Args) -> Reply:
 async def setup_post_now(s: Services, ctx: Context, args: Args) -> Reply:
     kind: ScheduleKind = "prompts" if args.text("what") == "prompt" else "lessons"
     posted = await s.posting.post_now(ctx.community, kind)
+    assert posted.channel is not None
     where = ctx.platform.channel_label(posted.channel.channel_id)
-    thread = " and opened a thread for replies" if posted.thread else ""
-    return Reply.of(Message(body=f"Posted “{posted.item_title}” in {where}{thread}."))
+    if posted.thread:
+        extra = " and opened a thread for replies"
+    elif kind == "prompts":
+        extra = f", but couldn't open a thread for replies: {posted.reason}"
+    else:
+        extra = ""
+    return Reply.of(Message(body=f"Posted “{posted.item_title}” in {where}{extra}."))
 
 
 @COMMAND_HANDLERS.on("setup show", moderator=True)

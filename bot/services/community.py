@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from typing import Literal
@@ -44,6 +45,12 @@ class CommunityService:
         self._repo = repo
         self._catalog = catalog
         self._clock = clock
+        self.on_schedule_change: list[Callable[[ScheduleRow], None]] = []
+        """Told of every saved, paused or resumed schedule (the scheduler re-arms its job)."""
+
+    def _changed(self, schedule: ScheduleRow) -> None:
+        for listener in self.on_schedule_change:
+            listener(schedule)
 
     async def is_moderator(self, community_id: int, user_id: str, is_admin: bool, roles: frozenset[str]) -> bool:
         if is_admin:
@@ -101,6 +108,7 @@ class CommunityService:
             configured_by=actor_id,
         )
         saved = await self._repo.save_schedule(updated, self._clock.now())
+        self._changed(saved)
         await self._repo.audit(community.id, actor_id, f"setup {kind}", _describe(saved), self._clock.now())
         return self.view(saved)
 
@@ -117,11 +125,13 @@ class CommunityService:
 
     async def set_paused(self, community: CommunityRow, what: str, paused: bool, actor_id: str) -> list[ScheduleKind]:
         """Pause or resume; returns the kinds that exist and changed. Unset schedules are reported."""
-        kinds: list[ScheduleKind] = ["prompts", "lessons"] if what == "all" else [what]  # type: ignore[list-item]
+        kinds: list[ScheduleKind] = [kind for kind in ("prompts", "lessons") if what in (kind, "all")]
         changed: list[ScheduleKind] = []
         for kind in kinds:
             reason = "paused by a moderator" if paused else None
-            if await self._repo.set_paused(community.id, kind, paused, reason):
+            schedule = await self._repo.set_paused(community.id, kind, paused, reason, self._clock.now())
+            if schedule is not None:
+                self._changed(schedule)
                 changed.append(kind)
         if not changed:
             raise UserError(

@@ -91,6 +91,14 @@ class LessonService:
         done = await self._repo.lessons_done(member_id) if member_id is not None else set()
         return next((lesson for lesson in await self.track(community_id) if lesson.id not in done), None)
 
+    async def next_for_channel(self, community_id: int) -> Lesson | None:
+        """The lesson drip: the track in order, the least-posted lesson first, starting over when done."""
+        track = await self.track(community_id)
+        if not track:
+            return None
+        posted = await self._repo.times_posted(community_id, "lessons")
+        return min(track, key=lambda lesson: posted.get(lesson.id, 0))  # min keeps the first of equals
+
     async def mark_done(self, member_id: int, lesson_id: str) -> bool:
         return await self._repo.mark_lesson_done(member_id, lesson_id, self._clock.now())
 

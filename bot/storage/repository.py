@@ -65,6 +65,8 @@ class ScheduleRow:
     paused: bool
     pause_reason: str | None
     configured_by: str | None
+    updated_at: str = ""
+    """When the schedule last changed or was resumed: occurrences before it are not owed."""
 
     @property
     def active(self) -> bool:
@@ -137,6 +139,7 @@ def _schedule(row: sqlite3.Row) -> ScheduleRow:
         paused=bool(row["paused"]),
         pause_reason=row["pause_reason"],
         configured_by=row["configured_by"],
+        updated_at=row["updated_at"],
     )
 
 
@@ -291,12 +294,23 @@ class Repository:
         assert saved is not None
         return saved
 
-    async def set_paused(self, community_id: int, kind: ScheduleKind, paused: bool, reason: str | None) -> bool:
+    async def set_paused(
+        self, community_id: int, kind: ScheduleKind, paused: bool, reason: str | None, now: datetime
+    ) -> ScheduleRow | None:
+        """Pause or resume; resuming restarts the schedule from ``now`` (nothing owed from the pause)."""
         changed = await self.db.execute(
-            "UPDATE schedules SET paused = ?, pause_reason = ? WHERE community_id = ? AND kind = ?",
-            (int(paused), reason, community_id, kind),
+            "UPDATE schedules SET paused = ?, pause_reason = ?, updated_at = ? WHERE community_id = ? AND kind = ?",
+            (int(paused), reason, _iso(now), community_id, kind),
         )
-        return changed > 0
+        return await self.schedule(community_id, kind) if changed else None
+
+    async def schedule_by_id(self, schedule_id: int) -> ScheduleRow | None:
+        row = await self.db.fetchone("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
+        return _schedule(row) if row else None
+
+    async def active_schedules(self) -> list[ScheduleRow]:
+        rows = await self.db.fetchall("SELECT * FROM schedules WHERE enabled = 1 AND paused = 0 ORDER BY id")
+        return [_schedule(row) for row in rows]
 
     # --- lessons ---------------------------------------------------------------------
 
@@ -405,15 +419,50 @@ class Repository:
 
     # --- posts ledger ----------------------------------------------------------------------
 
-    async def claim_post(self, community_id: int, kind: ScheduleKind, occurrence: str, now: datetime) -> int | None:
-        """Claim an occurrence before posting it; ``None`` if someone already did."""
+    async def claim_post(
+        self, community_id: int, kind: ScheduleKind, occurrence: str, channel_id: str, now: datetime
+    ) -> int | None:
+        """Claim an occurrence before posting it; ``None`` if someone already did.
+
+        The UNIQUE (community, kind, occurrence) constraint makes this the one place where two
+        jobs, a restart or a second process racing for the same occurrence are told apart.
+        """
         try:
             return await self.db.insert(
-                "INSERT INTO posts (community_id, kind, occurrence, status, claimed_at) VALUES (?, ?, ?, 'claimed', ?)",
-                (community_id, kind, occurrence, _iso(now)),
+                "INSERT INTO posts (community_id, kind, occurrence, status, channel_id, claimed_at) "
+                "VALUES (?, ?, ?, 'claimed', ?, ?)",
+                (community_id, kind, occurrence, channel_id, _iso(now)),
             )
         except sqlite3.IntegrityError:
             return None
+
+    async def skip_occurrence(
+        self, community_id: int, kind: ScheduleKind, occurrence: str, reason: str, now: datetime
+    ) -> None:
+        """Record an occurrence that will not be posted (missed beyond catch-up, or collapsed)."""
+        await self.db.execute(
+            "INSERT INTO posts (community_id, kind, occurrence, status, claimed_at, error) "
+            "VALUES (?, ?, ?, 'skipped', ?, ?) ON CONFLICT (community_id, kind, occurrence) DO NOTHING",
+            (community_id, kind, occurrence, _iso(now), reason),
+        )
+
+    async def last_occurrence(self, community_id: int, kind: ScheduleKind) -> str | None:
+        """The newest scheduled occurrence in the ledger (manual posts excluded), whatever its status."""
+        value = await self.db.scalar(
+            "SELECT MAX(occurrence) FROM posts WHERE community_id = ? AND kind = ? AND occurrence NOT LIKE 'manual:%'",
+            (community_id, kind),
+        )
+        return str(value) if value else None
+
+    async def unconfirmed_posts(self, claimed_before: datetime) -> list[PostRow]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM posts WHERE status = 'claimed' AND claimed_at < ? ORDER BY id", (_iso(claimed_before),)
+        )
+        return [_post(row) for row in rows]
+
+    async def release_claim(self, post_id: int) -> None:
+        """Forget a claim whose post surely never went out, so the occurrence can be decided afresh."""
+        await self.db.execute("DELETE FROM posts WHERE id = ? AND status = 'claimed'", (post_id,))
 
     async def confirm_post(
         self,
@@ -431,7 +480,12 @@ class Repository:
             (item_id, channel_id, message_id, thread_id, _iso(now), post_id),
         )
 
+    async def set_post_item(self, post_id: int, item_id: str) -> None:
+        """Record what a claimed post will carry before sending, so recovery knows what it was."""
+        await self.db.execute("UPDATE posts SET item_id = ? WHERE id = ?", (item_id, post_id))
+
     async def fail_post(self, post_id: int, error: str) -> None:
+        """``error`` is our own description (status codes, permission names), never member text."""
         await self.db.execute("UPDATE posts SET status = 'failed', error = ? WHERE id = ?", (error, post_id))
 
     async def latest_post(self, community_id: int, kind: ScheduleKind) -> PostRow | None:

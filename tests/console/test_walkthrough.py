@@ -71,7 +71,7 @@ def test_walkthrough(tmp_path: Path) -> None:
     assert len(re.findall(r"Mon \d\d \w{3} \d{4}, 18:00 CET", show)) == 4
 
     post = out["/setup post-now what:prompt"]
-    assert "── #reflections ──" in post and "opened ──" in post and "opened a thread" in post
+    assert "── #reflections · " in post and "opened ──" in post and "opened a thread" in post
     assert "/faq" in out["/faq"]
     assert "findahelpline.com" in out["/resources"]
     export = out["/mydata export"]
@@ -147,3 +147,16 @@ def test_run_without_credentials_starts_the_console_demo(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("No DISCORD_TOKEN or SLACK_BOT_TOKEN is set, so this is the console demo.")
     assert "these members may now use setup: @sam." in result.stdout
+
+
+def test_scheduled_prompts_follow_the_simulated_clock(tmp_path: Path) -> None:
+    result = run_script(HERE / "scheduling.txt", tmp_path / "sched.db")
+    assert result.returncode == 0, result.stderr
+    said = blocks(result.stdout)
+    first_week, paused_week = (text for line, text in said if line == "advance 7d")
+    assert len(re.findall(r"── #reflections · Mon \d\d \w{3} 17:00 UTC ──", first_week)) == 1
+    assert "This week's reflection" in first_week and "[1] Write privately   [2] Share anonymously" in first_week
+    assert re.search(r"── #reflections › thread t\d+ “Replies: .+” opened ──", first_week)
+    assert "#reflections" not in paused_week and "the clock is now" in paused_week
+    assert "Paused: prompts." in dict(said)["/setup pause prompts"]
+    assert "Next: Mon" in dict(said)["/setup show"]

@@ -1,0 +1,242 @@
+"""Weekly posting, exactly once: APScheduler wakes us, the posts ledger decides.
+
+APScheduler 3 (``AsyncIOScheduler`` + ``CronTrigger`` in the community's time zone) is the
+alarm clock: one job per active schedule, replaced when the schedule changes. It fires
+twice in a fall-back overlap and forgets runs missed while the bot was down, so it
+decides nothing. Every wake-up, the catch-up at start and the console's ``advance`` run
+the same ``tick``, which works out from the ledger which occurrences are owed:
+
+* occurrences are the schedule's wall-clock times (``bot.schedule_times``) after the
+  later of the schedule's last change and the newest occurrence in the ledger;
+* the newest one owed is posted if it is within the catch-up window (late, after a
+  restart); every older one, and a newest one beyond the window, is recorded as skipped,
+  so several missed weeks collapse into one post;
+* posting claims the occurrence in the ledger first (a UNIQUE row), so a second job, a
+  restart or a second process on the same database posts nothing.
+
+A post claimed but never confirmed (a crash between sending and recording) is resolved
+at start, once its claim is older than ``CLAIM_GRACE`` (so a live process's in-flight
+post is left alone): the platform's channel history is searched for the post's marker;
+found, it is confirmed; surely absent, the claim is released and the occurrence is
+decided afresh by the ordinary rule above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import Clock, SimulatedClock
+from bot.events import ChannelRef
+from bot.ports import Platform
+from bot.schedule_times import occurrences_between
+from bot.services.posting import Outcome, PostingService, post_marker
+from bot.storage.repository import Repository, ScheduleRow
+
+__all__ = ["CLAIM_GRACE", "Scheduler", "TickResult"]
+
+log = structlog.get_logger("securebase.scheduler")
+
+CLAIM_GRACE = timedelta(minutes=10)
+"""Longer than any post with all its retries takes."""
+
+
+def occurrence_key(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+TickResult = list[tuple[int, Outcome]]
+
+
+class Scheduler:
+    def __init__(
+        self,
+        repo: Repository,
+        posting: PostingService,
+        platforms: dict[str, Platform],
+        clock: Clock,
+        *,
+        catchup: timedelta,
+        real_time: bool,
+    ) -> None:
+        self._repo = repo
+        self._posting = posting
+        self._platforms = platforms
+        self._clock = clock
+        self._catchup = catchup
+        self._aps: AsyncIOScheduler | None = (
+            AsyncIOScheduler(
+                timezone=UTC,
+                job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            )
+            if real_time
+            else None
+        )
+        self.on_posted: list[Callable[[ScheduleRow, Outcome], Awaitable[None]]] = []
+
+    @property
+    def running(self) -> bool:
+        return self._aps is None or self._aps.running
+
+    async def start(self) -> TickResult:
+        """Resolve unconfirmed posts, catch up what was missed, then arm one job per schedule."""
+        await self.recover()
+        results = await self.run_due()
+        schedules = await self._repo.active_schedules()
+        if self._aps is not None:
+            for schedule in schedules:
+                self._arm(schedule)
+            self._aps.start()
+        log.info("scheduler_started", schedules=len(schedules), caught_up=len(results))
+        return results
+
+    async def stop(self) -> None:
+        if self._aps is not None and self._aps.running:
+            self._aps.shutdown(wait=False)
+
+    def schedule_changed(self, schedule: ScheduleRow) -> None:
+        """Replace (or remove) the schedule's job; called after every change a moderator makes."""
+        if self._aps is None:
+            return
+        if schedule.active:
+            self._arm(schedule)
+        elif self._aps.get_job(_job_id(schedule.id)):
+            self._aps.remove_job(_job_id(schedule.id))
+
+    def jobs(self) -> dict[int, datetime | None]:
+        """Each armed schedule's next wake-up (for tests and ``/healthz``)."""
+        if self._aps is None:
+            return {}
+        return {int(job.id.split(":")[1]): job.next_run_time for job in self._aps.get_jobs()}
+
+    def _arm(self, schedule: ScheduleRow) -> None:
+        assert self._aps is not None
+        at = time.fromisoformat(schedule.local_time)
+        trigger = CronTrigger(
+            day_of_week=schedule.weekday, hour=at.hour, minute=at.minute, timezone=ZoneInfo(schedule.timezone)
+        )
+        self._aps.add_job(self._fire, trigger, args=[schedule.id], id=_job_id(schedule.id), replace_existing=True)
+
+    async def _fire(self, schedule_id: int) -> None:
+        schedule = await self._repo.schedule_by_id(schedule_id)
+        if schedule is not None:
+            await self.tick(schedule)
+
+    async def run_due(self) -> TickResult:
+        """Tick every active schedule at the clock's ``now``."""
+        results: TickResult = []
+        for schedule in await self._repo.active_schedules():
+            results += await self.tick(schedule)
+        return results
+
+    async def tick(self, schedule: ScheduleRow) -> TickResult:
+        """Post the newest owed occurrence of ``schedule`` (if within the window); skip the rest."""
+        if not schedule.active:
+            return []
+        now = self._clock.now()
+        owed = await self._owed(schedule, now)
+        if not owed:
+            return []
+        community = await self._repo.community_by_id(schedule.community_id)
+        assert community is not None
+        newest, older = owed[-1], owed[:-1]
+        for moment in older:
+            await self._repo.skip_occurrence(community.id, schedule.kind, occurrence_key(moment), "collapsed", now)
+        if newest < now - self._catchup:
+            await self._repo.skip_occurrence(community.id, schedule.kind, occurrence_key(newest), "too late", now)
+            log.info("occurrence_skipped", schedule_id=schedule.id, missed=len(owed))
+            return []
+        posted = await self._posting.publish(community, schedule, occurrence_key(newest))
+        if posted.outcome is Outcome.BLOCKED:
+            await self._block(schedule, posted.reason)
+        elif posted.outcome is Outcome.FAILED:
+            label = self._platforms[community.platform].channel_label(schedule.channel_id)
+            await self._posting.tell_moderators(
+                community,
+                schedule,
+                f"I couldn't post this week's {schedule.kind[:-1]} in {label}: the platform kept failing "
+                f"({posted.reason}). Try setup post-now what:{schedule.kind[:-1]} in a little while.",
+            )
+        for callback in self.on_posted:
+            await callback(schedule, posted.outcome)
+        return [(schedule.id, posted.outcome)]
+
+    async def _owed(self, schedule: ScheduleRow, now: datetime) -> list[datetime]:
+        since = datetime.fromisoformat(schedule.updated_at)
+        last = await self._repo.last_occurrence(schedule.community_id, schedule.kind)
+        if last is not None:
+            since = max(since, datetime.fromisoformat(last))
+        at = time.fromisoformat(schedule.local_time)
+        return occurrences_between(schedule.weekday, at, ZoneInfo(schedule.timezone), since, now)
+
+    async def _block(self, schedule: ScheduleRow, reason: str) -> None:
+        """A lasting failure: pause the schedule, record why, and tell the moderators what to fix."""
+        community = await self._repo.community_by_id(schedule.community_id)
+        assert community is not None
+        paused = await self._repo.set_paused(community.id, schedule.kind, True, reason, self._clock.now())
+        if paused is not None:
+            self.schedule_changed(paused)
+        label = self._platforms[community.platform].channel_label(schedule.channel_id)
+        noun = "reflection prompts" if schedule.kind == "prompts" else "lessons"
+        await self._posting.tell_moderators(
+            community,
+            schedule,
+            f"I paused the weekly {noun} because I couldn't post in {label}: {reason}. "
+            f"Once that is fixed, restart them with setup resume what:{schedule.kind}.",
+        )
+        log.warning("schedule_paused", schedule_id=schedule.id, reason=reason)
+
+    async def recover(self) -> int:
+        """Resolve posts claimed but never confirmed (see the module docstring); returns how many."""
+        stale = await self._repo.unconfirmed_posts(self._clock.now() - CLAIM_GRACE)
+        for post in stale:
+            community = await self._repo.community_by_id(post.community_id)
+            platform = self._platforms.get(community.platform) if community else None
+            if community is None or platform is None or post.channel_id is None:
+                continue
+            channel = ChannelRef(community.platform, community.workspace_id, post.channel_id)
+            found = await platform.find_post(channel, post_marker(post.id))
+            if found is not None:
+                await self._posting.confirm_found(post.id, post.kind, found)
+                log.info("post_recovered", post_id=post.id, found=True)
+            else:
+                await self._repo.release_claim(post.id)
+                log.info("post_recovered", post_id=post.id, found=False)
+        return len(stale)
+
+    async def advance(self, clock: SimulatedClock, delta: timedelta) -> TickResult:
+        """Move a simulated clock forward, firing each due occurrence at its own moment, in order.
+
+        This is what APScheduler does in real time; the console and the tests use it.
+        """
+        end = clock.now() + delta
+        results: TickResult = []
+        while True:
+            upcoming = await self._next_due(clock.now(), end)
+            if upcoming is None:
+                break
+            moment, schedule_id = upcoming
+            clock.set(moment)
+            schedule = await self._repo.schedule_by_id(schedule_id)
+            if schedule is not None:
+                results += await self.tick(schedule)
+        clock.set(end)
+        return results
+
+    async def _next_due(self, start: datetime, end: datetime) -> tuple[datetime, int] | None:
+        best: tuple[datetime, int] | None = None
+        for schedule in await self._repo.active_schedules():
+            at = time.fromisoformat(schedule.local_time)
+            moments = occurrences_between(schedule.weekday, at, ZoneInfo(schedule.timezone), start, end)
+            if moments and (best is None or moments[0] < best[0]):
+                best = (moments[0], schedule.id)
+        return best
+
+
+def _job_id(schedule_id: int) -> str:
+    return f"schedule:{schedule_id}"
