@@ -25,6 +25,7 @@ from bot.services.quizzes import QuizService
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.repository import Repository
+from bot.web import WebServer
 
 __all__ = ["App", "build_app", "content_dirs"]
 
@@ -37,6 +38,8 @@ class App:
     dispatcher: Dispatcher
     platforms: dict[str, Platform]
     scheduler: Scheduler
+    web: WebServer | None = None
+    """The HTTP server, when running for real: adapters mount their routes on it."""
 
     async def start(self) -> None:
         """Recover unconfirmed posts, catch up missed ones, and arm the weekly jobs."""

@@ -41,15 +41,19 @@ def main() -> None:
 def run() -> None:
     """Start every platform whose credentials are set; with none, the console demo."""
     settings = _settings()
-    if settings.discord_enabled or settings.slack_enabled:
-        click.echo(
-            "Discord and Slack adapters are not part of this build yet; unset DISCORD_TOKEN and SLACK_BOT_TOKEN "
-            "to run the console demo.",
-            err=True,
-        )
+    if not (settings.discord_enabled or settings.slack_enabled):
+        click.echo(CONNECT_HINT + "\n")
+        _console(settings, script=None)
+        return
+    from bot.logs import configure_logging
+    from bot.runner import make_adapters, serve
+
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        asyncio.run(serve(settings, make_adapters(settings)))
+    except ContentError as problem:
+        click.echo(str(problem), err=True)
         sys.exit(2)
-    click.echo(CONNECT_HINT + "\n")
-    _console(settings, script=None)
 
 
 @main.command()
@@ -81,6 +85,25 @@ def _console(settings: Settings, script: Path | None) -> None:
         click.echo("\nBye.")
 
 
+@main.command("discord-invite")
+@click.option("--client-id", default=None, help="The application id (default: read from DISCORD_TOKEN).")
+def discord_invite(client_id: str | None) -> None:
+    """Print the invite URL with exactly the scopes and permissions the bot needs."""
+    from adapters.discord.invite import client_id_from_token, invite_url
+
+    if client_id is None:
+        token = _settings().discord_token
+        client_id = client_id_from_token(token.get_secret_value()) if token else None
+    if not client_id or not client_id.isdigit():
+        click.echo(
+            "I need the application id: pass --client-id (Discord Developer Portal → your app → Application ID) "
+            "or set DISCORD_TOKEN.",
+            err=True,
+        )
+        sys.exit(2)
+    click.echo(invite_url(client_id))
+
+
 @main.group()
 def content() -> None:
     """Check content files."""
@@ -102,3 +125,5 @@ def validate(directory: Path | None) -> None:
         f"Content OK: {len(catalog.lessons)} lessons, {len(catalog.tracks)} tracks, {len(catalog.quizzes)} quizzes, "
         f"{len(catalog.prompts)} prompts, {len(catalog.faq)} FAQ entries, {len(catalog.resources)} regions."
     )
+
+

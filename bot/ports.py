@@ -7,11 +7,14 @@ platform-specific reading of channel and user arguments.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.events import ChannelRef, Message, PostedRef, UserRef
 
-__all__ = ["Platform", "PostFailed"]
+if TYPE_CHECKING:
+    from bot.app import App
+
+__all__ = ["Adapter", "Platform", "PostFailed"]
 
 
 class Platform(Protocol):
@@ -66,3 +69,21 @@ class PostFailed(Exception):
         self.lasting = lasting
         self.retry_after = retry_after
         """Seconds the platform asked us to wait (a 429's ``Retry-After``), if it said."""
+
+
+class Adapter(Platform, Protocol):
+    """A platform the runner starts and stops: it connects, registers the command specs and
+    delivers events to ``app.dispatcher`` until stopped."""
+
+    @property
+    def connected(self) -> bool:
+        """True while the platform connection is up (reported by ``/healthz``)."""
+        ...
+
+    async def start(self, app: App) -> None:
+        """Connect and begin serving. Return once serving has started (do not block forever)."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop taking new events; in-flight work may finish."""
+        ...
