@@ -12,6 +12,7 @@ from bot.catalog import Catalog, bundled_content_dir, load_catalog
 from bot.clock import Clock, SystemClock
 from bot.crypto import Vault, load_or_create_key
 from bot.dispatcher import Dispatcher
+from bot.metrics import Metrics
 from bot.ports import Platform
 from bot.scheduler import Scheduler
 from bot.services import Services
@@ -38,6 +39,7 @@ class App:
     dispatcher: Dispatcher
     platforms: dict[str, Platform]
     scheduler: Scheduler
+    metrics: Metrics
     web: WebServer | None = None
     """The HTTP server, when running for real: adapters mount their routes on it."""
 
@@ -72,6 +74,7 @@ async def build_app(
     key = load_or_create_key(settings.data_key.get_secret_value() if settings.data_key else None, settings.db)
     vault = Vault(key)
     repo = Repository(db)
+    metrics = Metrics()
     owned = dict(platforms)
     lessons = LessonService(repo, catalog, clock)
     prompts = PromptService(repo, catalog)
@@ -86,7 +89,9 @@ async def build_app(
         prompts=prompts,
         journal=JournalService(repo, vault, clock),
         privacy=PrivacyService(repo, vault, clock),
-        posting=PostingService(repo, catalog, lessons, prompts, owned, clock, sleep=sleep or asyncio.sleep),
+        posting=PostingService(
+            repo, catalog, lessons, prompts, owned, clock, metrics=metrics, sleep=sleep or asyncio.sleep
+        ),
     )
     scheduler = Scheduler(
         repo,
@@ -95,6 +100,7 @@ async def build_app(
         clock,
         catchup=timedelta(hours=settings.catchup_hours),
         real_time=real_time,
+        metrics=metrics,
     )
     services.community.on_schedule_change.append(scheduler.schedule_changed)
-    return App(settings, db, services, Dispatcher(services, owned), owned, scheduler)
+    return App(settings, db, services, Dispatcher(services, owned, metrics), owned, scheduler, metrics)

@@ -105,6 +105,31 @@ def discord_invite(client_id: str | None) -> None:
 
 
 @main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(path: Path) -> None:
+    """A consistent copy of the database at PATH, safe while the bot runs."""
+    from bot.storage.backup import BackupError, backup_database
+
+    settings = _settings()
+    try:
+        pages = backup_database(settings.db, path)
+    except BackupError as problem:
+        click.echo(str(problem), err=True)
+        sys.exit(1)
+    click.echo(f"Backed up {settings.db} to {path} ({pages} pages).")
+    if settings.data_key is None:
+        click.echo(
+            "Keep a copy of the key file beside the database (securebase.key) somewhere safe too: "
+            "without it, journal entries in the backup cannot be read."
+        )
+
+
+@main.group()
 def content() -> None:
     """Check content files."""
 
@@ -125,5 +150,3 @@ def validate(directory: Path | None) -> None:
         f"Content OK: {len(catalog.lessons)} lessons, {len(catalog.tracks)} tracks, {len(catalog.quizzes)} quizzes, "
         f"{len(catalog.prompts)} prompts, {len(catalog.faq)} FAQ entries, {len(catalog.resources)} regions."
     )
-
-

@@ -9,6 +9,7 @@ member sees a short apology carrying that id.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Mapping
 
 import structlog
@@ -20,6 +21,7 @@ from bot.grammar import parse_command_line
 from bot.handlers import member as _member_handlers
 from bot.handlers import setup as _setup_handlers
 from bot.handlers.registry import COMMAND_HANDLERS, FORM_HANDLERS, PRESS_HANDLERS
+from bot.metrics import Metrics
 from bot.options import validate_args
 from bot.ports import Platform
 from bot.services import Services
@@ -33,27 +35,37 @@ HANDLER_MODULES = (_member_handlers, _setup_handlers)
 
 
 class Dispatcher:
-    def __init__(self, services: Services, platforms: Mapping[str, Platform]) -> None:
+    def __init__(self, services: Services, platforms: Mapping[str, Platform], metrics: Metrics) -> None:
         self._s = services
         self._platforms = platforms
+        self._metrics = metrics
 
     async def handle(self, event: Inbound) -> Reply:
         """Always returns a reply: a ``Reply`` with private one-liners for every problem."""
         kind, name = _describe(event)
+        platform = event.user.platform
+        started = time.perf_counter()
+        outcome = "ok"
+        request_id = secrets.token_hex(4)
         try:
-            return await self._route(event)
+            with structlog.contextvars.bound_contextvars(request_id=request_id, platform=platform):
+                return await self._route(event)
         except UserError as problem:
-            log.info("refused", kind=kind, name=name, reason=type(problem).__name__)
+            outcome = "refused"
+            log.info("refused", kind=kind, name=name, reason=type(problem).__name__, request_id=request_id)
             return Reply.of(Message(body=problem.message))
         except Exception:
-            error_id = secrets.token_hex(4)
-            log.exception("handler_failed", kind=kind, name=name, error_id=error_id)
+            outcome = "error"
+            log.exception("handler_failed", kind=kind, name=name, request_id=request_id)
             return Reply.of(
                 Message(
-                    body=f"Sorry, something went wrong on my side (error id {error_id}). "
+                    body=f"Sorry, something went wrong on my side (error id {request_id}). "
                     "Nothing you wrote was lost; please try again in a moment."
                 )
             )
+        finally:
+            self._metrics.commands.labels(name, platform, outcome).inc()
+            self._metrics.latency.labels(platform).observe(time.perf_counter() - started)
 
     async def handle_line(
         self,
@@ -121,10 +133,22 @@ def _check_moderator(ctx: Context, required: bool) -> None:
 
 
 def _describe(event: Inbound) -> tuple[str, str]:
-    """What to log about an event: its kind and command or button family, never its text."""
+    """What to log and count about an event: its kind and a name from our own registry.
+
+    Never anything typed: an unknown command or button becomes ``unknown``.
+    """
     if isinstance(event, Command):
-        return "command", event.name
+        return "command", event.name if spec_for(event.name) else "unknown"
     if isinstance(event, ButtonPress):
-        return "press", ":".join(event.action_id.split(":")[:2])
+        return "press", _registered(PRESS_HANDLERS.keys(), event.action_id)
     assert isinstance(event, FormSubmit)
-    return "form", event.form_id.split(":")[0]
+    return "form", _registered(FORM_HANDLERS.keys(), event.form_id)
+
+
+def _registered(keys: set[str], identifier: str) -> str:
+    parts = identifier.split(":")
+    for size in (2, 1):
+        key = ":".join(parts[:size])
+        if key in keys:
+            return key
+    return "unknown"

@@ -23,8 +23,10 @@ decided afresh by the ordinary rule above.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -33,6 +35,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock, SimulatedClock
 from bot.events import ChannelRef
+from bot.metrics import Metrics
 from bot.ports import Platform
 from bot.schedule_times import occurrences_between
 from bot.services.posting import Outcome, PostingService, post_marker
@@ -63,12 +66,14 @@ class Scheduler:
         *,
         catchup: timedelta,
         real_time: bool,
+        metrics: Metrics,
     ) -> None:
         self._repo = repo
         self._posting = posting
         self._platforms = platforms
         self._clock = clock
         self._catchup = catchup
+        self._metrics = metrics
         self._aps: AsyncIOScheduler | None = (
             AsyncIOScheduler(
                 timezone=UTC,
@@ -78,6 +83,7 @@ class Scheduler:
             else None
         )
         self.on_posted: list[Callable[[ScheduleRow, Outcome], Awaitable[None]]] = []
+        self._inflight: set[asyncio.Task[Any]] = set()
 
     @property
     def running(self) -> bool:
@@ -95,9 +101,14 @@ class Scheduler:
         log.info("scheduler_started", schedules=len(schedules), caught_up=len(results))
         return results
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 8.0) -> None:
+        """Stop waking up, and give posts already under way ``grace`` seconds to finish and be recorded."""
         if self._aps is not None and self._aps.running:
             self._aps.shutdown(wait=False)
+        pending = {task for task in self._inflight if not task.done()}
+        if pending:
+            log.info("waiting_for_posts", count=len(pending))
+            await asyncio.wait(pending, timeout=grace)
 
     def schedule_changed(self, schedule: ScheduleRow) -> None:
         """Replace (or remove) the schedule's job; called after every change a moderator makes."""
@@ -123,9 +134,16 @@ class Scheduler:
         self._aps.add_job(self._fire, trigger, args=[schedule.id], id=_job_id(schedule.id), replace_existing=True)
 
     async def _fire(self, schedule_id: int) -> None:
-        schedule = await self._repo.schedule_by_id(schedule_id)
-        if schedule is not None:
-            await self.tick(schedule)
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+        try:
+            schedule = await self._repo.schedule_by_id(schedule_id)
+            if schedule is not None:
+                await self.tick(schedule)
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
 
     async def run_due(self) -> TickResult:
         """Tick every active schedule at the clock's ``now``."""
@@ -152,7 +170,9 @@ class Scheduler:
             log.info("occurrence_skipped", schedule_id=schedule.id, missed=len(owed))
             return []
         posted = await self._posting.publish(community, schedule, occurrence_key(newest))
-        if posted.outcome is Outcome.BLOCKED:
+        if posted.outcome is Outcome.POSTED:
+            self._metrics.schedule_lag.observe(max(0.0, (self._clock.now() - newest).total_seconds()))
+        elif posted.outcome is Outcome.BLOCKED:
             await self._block(schedule, posted.reason)
         elif posted.outcome is Outcome.FAILED:
             label = self._platforms[community.platform].channel_label(schedule.channel_id)

@@ -34,7 +34,7 @@ def _env(name: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=False)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=False, env_ignore_empty=True)
 
     db: str = Field("./data/securebase.db", validation_alias=_env("SECUREBASE_DB"))
     content_dir: Path | None = Field(None, validation_alias=_env("SECUREBASE_CONTENT_DIR"))

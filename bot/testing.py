@@ -12,6 +12,7 @@ content, services, dispatcher) around a recording platform and a simulated clock
 from __future__ import annotations
 
 import itertools
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from bot.ports import PostFailed
 from bot.services.posting import Outcome
 from bot.settings import Settings
 
-__all__ = ["BotHarness", "RecordingPlatform", "Sent", "find_button", "text_of"]
+__all__ = ["BotHarness", "RecordingPlatform", "Sent", "find_button", "free_port", "text_of"]
 
 PLATFORM = "test"
 WORKSPACE = "w1"
@@ -194,6 +195,13 @@ class BotHarness:
         return await self.app.dispatcher.handle(
             FormSubmit(self.user_ref, self.channel, reply.form.form_id, values, is_admin=self.admin)
         )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (for servers started in subprocesses)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def find_button(reply: Reply | Message, label_or_index: str | int) -> Button:

@@ -107,6 +107,7 @@ class FakeDiscord:
         self.commands: dict[str, list[JSON]] = {}
         self.interactions: dict[str, Interaction] = {}
         self.faults: list[tuple[re.Pattern[str], int, JSON, dict[str, str]]] = []
+        self.delays: list[tuple[re.Pattern[str], float, asyncio.Event]] = []
         self.rate_limit = rate_limit_per_second
         self.rate_limited = 0
         self._window: list[float] = []
@@ -161,6 +162,12 @@ class FakeDiscord:
             body = body or {"message": "You are being rate limited.", "retry_after": 0.05, "global": False}
             headers["Retry-After"] = "0.05"
         self.faults.append((re.compile(f"^{method} {path}$"), status, body or {"message": "fault", "code": 0}, headers))
+
+    def delay_next(self, method: str, path: str, seconds: float) -> asyncio.Event:
+        """Hold the next matching request ``seconds`` before answering; the event is set when it arrives."""
+        arrived = asyncio.Event()
+        self.delays.append((re.compile(f"^{method} {path}$"), seconds, arrived))
+        return arrived
 
     @property
     def api_base(self) -> str:
@@ -398,6 +405,12 @@ class FakeDiscord:
         body, files = await _read_body(request)
         self.calls.append(Call(request.method, path, body, files))
         key = f"{request.method} {path}"
+        for index, (pattern, seconds, arrived) in enumerate(self.delays):
+            if pattern.match(key):
+                del self.delays[index]
+                arrived.set()
+                await asyncio.sleep(seconds)
+                break
         for index, (pattern, status, payload, headers) in enumerate(self.faults):
             if pattern.match(key):
                 del self.faults[index]

@@ -23,6 +23,7 @@ from bot.catalog import Catalog
 from bot.clock import Clock
 from bot.errors import UserError
 from bot.events import ChannelRef, Message, PostedRef, UserRef
+from bot.metrics import Metrics
 from bot.ports import Platform, PostFailed
 from bot.services.lessons import LessonService
 from bot.services.prompts import PromptService
@@ -85,6 +86,7 @@ class PostingService:
         platforms: Mapping[str, Platform],
         clock: Clock,
         *,
+        metrics: Metrics,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -96,6 +98,7 @@ class PostingService:
         self._clock = clock
         self._retry = retry or RetryPolicy()
         self._sleep = sleep
+        self._metrics = metrics
         self._rng = random.Random()
 
     async def post_now(self, community: CommunityRow, kind: ScheduleKind) -> Posted:
@@ -124,7 +127,9 @@ class PostingService:
         except PostFailed as failure:
             await self._repo.fail_post(post_id, failure.reason)
             log.warning("post_failed", post_id=post_id, kind=kind, lasting=failure.lasting, reason=failure.reason)
-            return Posted(Outcome.BLOCKED if failure.lasting else Outcome.FAILED, post_id, reason=failure.reason)
+            outcome = Outcome.BLOCKED if failure.lasting else Outcome.FAILED
+            self._metrics.posts.labels(kind, outcome.value).inc()
+            return Posted(outcome, post_id, reason=failure.reason)
         except BaseException:
             await self._repo.fail_post(post_id, "unexpected error")
             raise
@@ -140,6 +145,7 @@ class PostingService:
             now=self._clock.now(),
         )
         log.info("posted", post_id=post_id, kind=kind, item=item_id)
+        self._metrics.posts.labels(kind, Outcome.POSTED.value).inc()
         return Posted(Outcome.POSTED, post_id, item_id, title, channel, thread, reason)
 
     async def confirm_found(self, post_id: int, item_kind: ScheduleKind, found: PostedRef) -> None:
@@ -178,6 +184,7 @@ class PostingService:
                 if failure.lasting or attempt == self._retry.attempts - 1:
                     raise
                 delay = failure.retry_after or self._retry.delay(attempt, self._rng)
+                self._metrics.retries.inc()
                 log.info("post_retry", attempt=attempt + 1, delay=round(delay, 2), reason=failure.reason)
                 await self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -36,3 +36,11 @@ def test_cli_exits_2_with_one_line(tmp_path: object) -> None:
     assert result.stderr.strip().splitlines() == [
         "SECUREBASE_HTTP_PORT is invalid: use a port number from 1 to 65535, e.g. 8080."
     ]
+
+
+def test_empty_values_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copied .env.example leaves DISCORD_TOKEN= empty: that must not switch Discord on."""
+    monkeypatch.setenv("DISCORD_TOKEN", "")
+    monkeypatch.setenv("SECUREBASE_DATA_KEY", "")
+    settings = load_settings()
+    assert not settings.discord_enabled and settings.data_key is None

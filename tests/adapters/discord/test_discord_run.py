@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -13,12 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from adapters.discord.testing import FakeDiscord
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from bot.testing import free_port
 
 
 async def test_run_connects_syncs_and_serves(tmp_path: Path) -> None:
