@@ -51,7 +51,7 @@ def run() -> None:
     configure_logging(settings.log_level, settings.log_format)
     try:
         asyncio.run(serve(settings, make_adapters(settings)))
-    except ContentError as problem:
+    except (ContentError, SettingsError) as problem:
         click.echo(str(problem), err=True)
         sys.exit(2)
 
@@ -150,3 +150,30 @@ def validate(directory: Path | None) -> None:
         f"Content OK: {len(catalog.lessons)} lessons, {len(catalog.tracks)} tracks, {len(catalog.quizzes)} quizzes, "
         f"{len(catalog.prompts)} prompts, {len(catalog.faq)} FAQ entries, {len(catalog.resources)} regions."
     )
+
+
+@main.command("slack-manifest")
+@click.option(
+    "--url",
+    "base_url",
+    default="https://securebase.example.org",
+    show_default=True,
+    help="Public HTTPS address of the bot's HTTP server; /slack/events is added to it.",
+)
+@click.option(
+    "--command",
+    "slash_command",
+    envvar="SLACK_COMMAND",
+    default="/securebase",
+    show_default=True,
+    help="The slash command's name (SLACK_COMMAND).",
+)
+@click.option("--socket-mode", is_flag=True, help="Socket Mode (SLACK_APP_TOKEN): no request URLs needed.")
+def slack_manifest(base_url: str, slash_command: str, socket_mode: bool) -> None:
+    """Print the Slack app manifest (YAML): paste it at api.slack.com/apps → Create New App → From a manifest."""
+    from adapters.slack.manifest import manifest_yaml
+
+    if not base_url.startswith(("https://", "http://")):
+        click.echo(f'--url must be an address such as https://bot.example.org, got "{base_url}".', err=True)
+        sys.exit(2)
+    click.echo(manifest_yaml(base_url, command=slash_command, socket_mode=socket_mode), nl=False)

@@ -9,7 +9,7 @@ from bot.handlers.registry import COMMAND_HANDLERS, FORM_HANDLERS, PRESS_HANDLER
 from bot.options import Args
 from bot.services import Services
 from bot.services.context import Context
-from bot.storage.repository import MemberRow
+from bot.storage.repository import EMPTY_SUMMARY, MemberRow
 from bot.views import (
     consent_message,
     faq_list,
@@ -66,8 +66,8 @@ async def lesson(s: Services, ctx: Context, args: Args) -> Reply:
 
 
 async def _next_lesson(s: Services, ctx: Context, intro: str = "") -> Reply:
-    upcoming = await s.lessons.next_unread(ctx.community.id, _member_id(ctx))
-    if upcoming is None:
+    place = await s.lessons.next_unread(ctx.community.id, _member_id(ctx))
+    if place is None:
         return Reply.of(
             Message(
                 title="You've read the whole track",
@@ -76,7 +76,6 @@ async def _next_lesson(s: Services, ctx: Context, intro: str = "") -> Reply:
                 footer=_note(s),
             )
         )
-    place = await s.lessons.place(ctx.community.id, _member_id(ctx), upcoming)
     return Reply.of(lesson_message(place, _note(s), intro=intro))
 
 
@@ -276,26 +275,24 @@ async def share_submit(s: Services, ctx: Context, parts: list[str], values: dict
 
 @COMMAND_HANDLERS.on("progress")
 async def progress(s: Services, ctx: Context, args: Args) -> Reply:
-    member_id = _member_id(ctx)
-    done, total = await s.lessons.progress(ctx.community.id, member_id)
-    scores = await s.repo.best_scores(member_id) if member_id else []
-    history = await s.repo.reflection_results(member_id) if member_id else []
-    journal_summary = await s.journal.summary(member_id)
+    summary = await s.repo.member_summary(ctx.member.id) if ctx.member else EMPTY_SUMMARY
+    track = await s.lessons.track(ctx.community.id)
+    done = sum(lesson.id in summary.lessons_done for lesson in track)
     quiz_lines = [
         f"• {s.catalog.quizzes[q].title if q in s.catalog.quizzes else q}: best {best} of {out_of} ({times}×)"
-        for q, best, out_of, times in scores
+        for q, best, out_of, times in summary.best_scores
     ] or [f"None yet: try `{ctx.prefix}quiz name:…`."]
-    reflection_lines = [f"• {taken}: anxiety {anx:.1f}, avoidance {avo:.1f}" for anx, avo, taken in history] or [
-        f"None yet: `{ctx.prefix}quiz` starts it."
-    ]
+    reflection_lines = [
+        f"• {taken}: anxiety {anx:.1f}, avoidance {avo:.1f}" for anx, avo, taken in summary.reflections
+    ] or [f"None yet: `{ctx.prefix}quiz` starts it."]
     return Reply.of(
         Message(
             title="Your progress",
-            body=f"Lessons: **{done} of {total}** in this community's track.",
+            body=f"Lessons: **{done} of {len(track)}** in this community's track.",
             fields=(
                 Field("Knowledge quizzes", "\n".join(quiz_lines)),
                 Field("Self-reflection over time", "\n".join(reflection_lines)),
-                Field("Journal", f"{journal_summary.count} private entries"),
+                Field("Journal", f"{summary.journal_entries} private entries"),
             ),
         )
     )

@@ -25,6 +25,13 @@ class TrackPlace:
     next_lesson: Lesson | None
 
 
+def _place(track: list[Lesson], done: set[str], lesson: Lesson) -> TrackPlace:
+    ids = [item.id for item in track]
+    position = ids.index(lesson.id) + 1 if lesson.id in ids else None
+    following = next((item for item in track if item.id not in done and item.id != lesson.id), None)
+    return TrackPlace(lesson, position, len(track), lesson.id in done, following)
+
+
 class LessonService:
     def __init__(self, repo: Repository, catalog: Catalog, clock: Clock) -> None:
         self._repo = repo
@@ -81,15 +88,17 @@ class LessonService:
 
     async def place(self, community_id: int, member_id: int | None, lesson: Lesson) -> TrackPlace:
         track = await self.track(community_id)
-        done = await self._repo.lessons_done(member_id) if member_id is not None else set()
-        ids = [item.id for item in track]
-        position = ids.index(lesson.id) + 1 if lesson.id in ids else None
-        following = next((item for item in track if item.id not in done and item.id != lesson.id), None)
-        return TrackPlace(lesson, position, len(track), lesson.id in done, following)
+        return _place(track, await self._done(member_id), lesson)
 
-    async def next_unread(self, community_id: int, member_id: int | None) -> Lesson | None:
-        done = await self._repo.lessons_done(member_id) if member_id is not None else set()
-        return next((lesson for lesson in await self.track(community_id) if lesson.id not in done), None)
+    async def next_unread(self, community_id: int, member_id: int | None) -> TrackPlace | None:
+        """Where the member is: their first unread lesson of the track, or ``None`` when all are done."""
+        track = await self.track(community_id)
+        done = await self._done(member_id)
+        upcoming = next((lesson for lesson in track if lesson.id not in done), None)
+        return _place(track, done, upcoming) if upcoming else None
+
+    async def _done(self, member_id: int | None) -> set[str]:
+        return await self._repo.lessons_done(member_id) if member_id is not None else set()
 
     async def next_for_channel(self, community_id: int) -> Lesson | None:
         """The lesson drip: the track in order, the least-posted lesson first, starting over when done."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,12 +18,14 @@ from typing import Any, Literal
 from bot.storage.db import Database
 
 __all__ = [
+    "EMPTY_SUMMARY",
     "AttemptRow",
     "CommunityRow",
     "CustomLessonRow",
     "CustomPromptRow",
     "JournalRow",
     "MemberRow",
+    "MemberSummary",
     "PostRow",
     "Repository",
     "ScheduleRow",
@@ -111,6 +115,19 @@ class PostRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MemberSummary:
+    lessons_done: frozenset[str]
+    best_scores: list[tuple[str, int, int, int]]
+    """(quiz id, best score, out of, times finished)"""
+    reflections: list[tuple[float, float, str]]
+    """(anxiety, avoidance, date), oldest first"""
+    journal_entries: int
+
+
+EMPTY_SUMMARY = MemberSummary(frozenset(), [], [], 0)
+
+
+@dataclass(frozen=True, slots=True)
 class CustomPromptRow:
     id: int
     text: str
@@ -173,14 +190,52 @@ def _post(row: sqlite3.Row) -> PostRow:
     )
 
 
+MEMBER_CACHE_SIZE = 50_000
+CACHE_SECONDS = 30.0
+"""How long community configuration read from the database is trusted. Changes made through this
+process are seen at once (the cache is dropped); a second process's changes within this bound."""
+
+
 class Repository:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._communities: dict[tuple[str, str], tuple[float, CommunityRow]] = {}
+        self._config: dict[int, dict[str, tuple[float, Any]]] = {}
+        self._members: OrderedDict[tuple[int, str], tuple[float, MemberRow | None]] = OrderedDict()
+
+    # --- the configuration cache -------------------------------------------------------
+    # Member commands read a community's configuration (moderators, schedules, content
+    # toggles, custom items) on every call; it changes only through `setup`.
+
+    def _cached(self, community_id: int, key: str) -> tuple[bool, Any]:
+        entry = self._config.get(community_id, {}).get(key)
+        if entry is not None and entry[0] > time.monotonic():
+            return True, entry[1]
+        return False, None
+
+    def _remember(self, community_id: int, key: str, value: Any) -> Any:
+        self._config.setdefault(community_id, {})[key] = (time.monotonic() + CACHE_SECONDS, value)
+        return value
+
+    def forget(self, community_id: int) -> None:
+        """Drop everything cached about a community (after any change to its configuration)."""
+        self._config.pop(community_id, None)
+        for key, (_, row) in list(self._communities.items()):
+            if row.id == community_id:
+                del self._communities[key]
 
     # --- communities and members ---------------------------------------------------
 
     async def community(self, platform: str, workspace_id: str, now: datetime) -> CommunityRow:
         """The community, created on first contact."""
+        cached = self._communities.get((platform, workspace_id))
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        found = await self._community(platform, workspace_id, now)
+        self._communities[(platform, workspace_id)] = (time.monotonic() + CACHE_SECONDS, found)
+        return found
+
+    async def _community(self, platform: str, workspace_id: str, now: datetime) -> CommunityRow:
         sql = (
             "SELECT id, platform, workspace_id, region, alerts_channel FROM communities "
             "WHERE platform = ? AND workspace_id = ?"
@@ -204,6 +259,7 @@ class Repository:
         return CommunityRow(*row) if row else None
 
     async def set_safety(self, community_id: int, *, region: str | None, alerts_channel: str | None) -> None:
+        self.forget(community_id)
         if region is not None:
             await self.db.execute("UPDATE communities SET region = ? WHERE id = ?", (region, community_id))
         if alerts_channel is not None:
@@ -212,37 +268,56 @@ class Repository:
             )
 
     async def member(self, community_id: int, user_id: str, now: datetime) -> MemberRow:
-        sql = "SELECT id, community_id, user_id, consented_at FROM members WHERE community_id = ? AND user_id = ?"
-        row = await self.db.fetchone(sql, (community_id, user_id))
-        if row is None:
-            await self.db.execute(
-                "INSERT INTO members (community_id, user_id, created_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (community_id, user_id) DO NOTHING",
-                (community_id, user_id, _iso(now)),
-            )
-            row = await self.db.fetchone(sql, (community_id, user_id))
-            assert row is not None
-        return MemberRow(*row)
+        """The member's row, created when something is about to be stored for them."""
+        found = await self.find_member(community_id, user_id)
+        if found is not None:
+            return found
+        await self.db.execute(
+            "INSERT INTO members (community_id, user_id, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (community_id, user_id) DO NOTHING",
+            (community_id, user_id, _iso(now)),
+        )
+        self._members.pop((community_id, user_id), None)
+        created = await self.find_member(community_id, user_id)
+        assert created is not None
+        return created
 
     async def find_member(self, community_id: int, user_id: str) -> MemberRow | None:
+        """Every event looks its member up, so rows (and absences) are kept for ``CACHE_SECONDS``."""
+        key = (community_id, user_id)
+        cached = self._members.get(key)
+        if cached is not None and cached[0] > time.monotonic():
+            self._members.move_to_end(key)
+            return cached[1]
         row = await self.db.fetchone(
             "SELECT id, community_id, user_id, consented_at FROM members WHERE community_id = ? AND user_id = ?",
-            (community_id, user_id),
+            key,
         )
-        return MemberRow(*row) if row else None
+        found = MemberRow(*row) if row else None
+        self._members[key] = (time.monotonic() + CACHE_SECONDS, found)
+        if len(self._members) > MEMBER_CACHE_SIZE:
+            self._members.popitem(last=False)
+        return found
 
     async def set_consent(self, member_id: int, when: datetime | None) -> None:
         await self.db.execute(
             "UPDATE members SET consented_at = ? WHERE id = ?", (_iso(when) if when else None, member_id)
         )
+        for key, (_, row) in list(self._members.items()):
+            if row is not None and row.id == member_id:
+                del self._members[key]
 
     async def moderators(self, community_id: int) -> list[tuple[str, str]]:
+        hit, value = self._cached(community_id, "moderators")
+        if hit:
+            return list(value)
         rows = await self.db.fetchall(
             "SELECT kind, ref FROM moderators WHERE community_id = ? ORDER BY kind, ref", (community_id,)
         )
-        return [(row[0], row[1]) for row in rows]
+        return list(self._remember(community_id, "moderators", [(row[0], row[1]) for row in rows]))
 
     async def replace_moderators(self, community_id: int, kind: str, refs: Sequence[str]) -> None:
+        self.forget(community_id)
         async with self.db.transaction() as tx:
             await tx.execute("DELETE FROM moderators WHERE community_id = ? AND kind = ?", (community_id, kind))
             await tx.executemany(
@@ -253,16 +328,17 @@ class Repository:
     # --- schedules -------------------------------------------------------------------
 
     async def schedule(self, community_id: int, kind: ScheduleKind) -> ScheduleRow | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM schedules WHERE community_id = ? AND kind = ?", (community_id, kind)
-        )
-        return _schedule(row) if row else None
+        return next((row for row in await self.schedules(community_id) if row.kind == kind), None)
 
     async def schedules(self, community_id: int) -> list[ScheduleRow]:
+        hit, value = self._cached(community_id, "schedules")
+        if hit:
+            return list(value)
         rows = await self.db.fetchall("SELECT * FROM schedules WHERE community_id = ? ORDER BY kind", (community_id,))
-        return [_schedule(row) for row in rows]
+        return list(self._remember(community_id, "schedules", [_schedule(row) for row in rows]))
 
     async def save_schedule(self, schedule: ScheduleRow, now: datetime) -> ScheduleRow:
+        self.forget(schedule.community_id)
         await self.db.execute(
             """
             INSERT INTO schedules (community_id, kind, channel_id, weekday, local_time, timezone, track_id,
@@ -298,6 +374,7 @@ class Repository:
         self, community_id: int, kind: ScheduleKind, paused: bool, reason: str | None, now: datetime
     ) -> ScheduleRow | None:
         """Pause or resume; resuming restarts the schedule from ``now`` (nothing owed from the pause)."""
+        self.forget(community_id)
         changed = await self.db.execute(
             "UPDATE schedules SET paused = ?, pause_reason = ?, updated_at = ? WHERE community_id = ? AND kind = ?",
             (int(paused), reason, _iso(now), community_id, kind),
@@ -373,6 +450,30 @@ class Repository:
 
     async def delete_attempt(self, attempt_id: int) -> None:
         await self.db.execute("DELETE FROM quiz_attempts WHERE id = ?", (attempt_id,))
+
+    async def member_summary(self, member_id: int) -> MemberSummary:
+        """Everything ``progress`` shows, in one round trip."""
+        row = await self.db.fetchone(
+            """
+            SELECT
+              (SELECT json_group_array(lesson_id) FROM lesson_progress WHERE member_id = :m),
+              (SELECT json_group_array(json_array(quiz_id, best, out_of, times)) FROM (
+                 SELECT quiz_id, MAX(score) AS best, MAX(total) AS out_of, COUNT(*) AS times FROM quiz_attempts
+                 WHERE member_id = :m AND status = 'finished' AND score IS NOT NULL
+                 GROUP BY quiz_id ORDER BY quiz_id)),
+              (SELECT json_group_array(json_array(anxiety, avoidance, taken_on)) FROM (
+                 SELECT anxiety, avoidance, taken_on FROM reflection_results WHERE member_id = :m ORDER BY id)),
+              (SELECT COUNT(*) FROM journal_entries WHERE member_id = :m)
+            """,
+            {"m": member_id},
+        )
+        assert row is not None
+        return MemberSummary(
+            lessons_done=frozenset(json.loads(row[0])),
+            best_scores=[(str(q), int(best), int(out_of), int(times)) for q, best, out_of, times in json.loads(row[1])],
+            reflections=[(float(anx), float(avo), str(day)) for anx, avo, day in json.loads(row[2])],
+            journal_entries=int(row[3]),
+        )
 
     async def best_scores(self, member_id: int) -> list[tuple[str, int, int, int]]:
         """(quiz id, best score, out of, times finished) per knowledge quiz."""
@@ -534,12 +635,16 @@ class Repository:
     # --- content ---------------------------------------------------------------------------------
 
     async def disabled_content(self, community_id: int) -> set[str]:
+        hit, value = self._cached(community_id, "disabled")
+        if hit:
+            return set(value)
         rows = await self.db.fetchall(
             "SELECT content_id FROM content_toggles WHERE community_id = ? AND enabled = 0", (community_id,)
         )
-        return {row[0] for row in rows}
+        return set(self._remember(community_id, "disabled", frozenset(row[0] for row in rows)))
 
     async def set_content_enabled(self, community_id: int, content_id: str, enabled: bool) -> None:
+        self.forget(community_id)
         await self.db.execute(
             "INSERT INTO content_toggles (community_id, content_id, enabled) VALUES (?, ?, ?) "
             "ON CONFLICT (community_id, content_id) DO UPDATE SET enabled = excluded.enabled",
@@ -547,20 +652,25 @@ class Repository:
         )
 
     async def add_custom_prompt(self, community_id: int, text: str, now: datetime) -> int:
+        self.forget(community_id)
         return await self.db.insert(
             "INSERT INTO custom_prompts (community_id, text, created_at) VALUES (?, ?, ?)",
             (community_id, text, _iso(now)),
         )
 
     async def custom_prompts(self, community_id: int) -> list[CustomPromptRow]:
+        hit, value = self._cached(community_id, "custom_prompts")
+        if hit:
+            return list(value)
         rows = await self.db.fetchall(
             "SELECT id, text FROM custom_prompts WHERE community_id = ? ORDER BY id", (community_id,)
         )
-        return [CustomPromptRow(*row) for row in rows]
+        return list(self._remember(community_id, "custom_prompts", [CustomPromptRow(*row) for row in rows]))
 
     async def add_custom_lesson(
         self, community_id: int, title: str, summary: str, body: str, try_this: str, now: datetime
     ) -> int:
+        self.forget(community_id)
         return await self.db.insert(
             "INSERT INTO custom_lessons (community_id, title, summary, body, try_this, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -568,11 +678,14 @@ class Repository:
         )
 
     async def custom_lessons(self, community_id: int) -> list[CustomLessonRow]:
+        hit, value = self._cached(community_id, "custom_lessons")
+        if hit:
+            return list(value)
         rows = await self.db.fetchall(
             "SELECT id, title, summary, body, try_this FROM custom_lessons WHERE community_id = ? ORDER BY id",
             (community_id,),
         )
-        return [CustomLessonRow(*row) for row in rows]
+        return list(self._remember(community_id, "custom_lessons", [CustomLessonRow(*row) for row in rows]))
 
     # --- audit and stats --------------------------------------------------------------------------
 
@@ -623,6 +736,8 @@ class Repository:
 
     async def delete_member(self, member: MemberRow, author_link: str) -> None:
         """Remove every row that names the member; moderator records keep the change, not the name."""
+        self.forget(member.community_id)
+        self._members.pop((member.community_id, member.user_id), None)
         async with self.db.transaction() as tx:
             await tx.execute("DELETE FROM members WHERE id = ?", (member.id,))  # cascades to their own rows
             await tx.execute("DELETE FROM anonymous_shares WHERE author = ?", (author_link,))
