@@ -84,6 +84,10 @@ class ConsolePlatform:
             channel=ChannelRef(self.name, user.workspace_id, f"dm-{user.user_id}"),
         )
 
+    async def delete_message(self, channel: ChannelRef, message_id: str) -> None:
+        where = f"#{channel.channel_id}" + (f" › thread {channel.thread_id}" if channel.thread_id else "")
+        self._write(f"── {where}: message {message_id} deleted ──")
+
     async def check_channel(self, workspace_id: str, channel_id: str) -> None:
         return None
 

@@ -23,6 +23,7 @@ from bot.services.posting import PostingService, Sleep
 from bot.services.privacy import PrivacyService
 from bot.services.prompts import PromptService
 from bot.services.quizzes import QuizService
+from bot.services.safety import SafetyService
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.storage.repository import Repository
@@ -89,6 +90,7 @@ async def build_app(
         prompts=prompts,
         journal=JournalService(repo, vault, clock),
         privacy=PrivacyService(repo, vault, clock),
+        safety=SafetyService(repo, catalog, vault, clock),
         posting=PostingService(
             repo, catalog, lessons, prompts, owned, clock, metrics=metrics, sleep=sleep or asyncio.sleep
         ),
@@ -103,4 +105,5 @@ async def build_app(
         metrics=metrics,
     )
     services.community.on_schedule_change.append(scheduler.schedule_changed)
+    services.safety.on_response.append(lambda source: metrics.crisis_responses.inc())
     return App(settings, db, services, Dispatcher(services, owned, metrics), owned, scheduler, metrics)

@@ -156,6 +156,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
         (
             OptionSpec("alerts_channel", "Private channel for moderator safety alerts", OptionKind.CHANNEL),
             OptionSpec("region", "Region for support lines", OptionKind.CHOICE, choices=REGIONS),
+            OptionSpec(
+                "read_replies",
+                "Read replies in prompt threads to offer private support (needs message access)",
+                OptionKind.BOOL,
+            ),
         ),
         moderator=True,
     ),

@@ -16,16 +16,18 @@ import structlog
 
 from bot.commands import spec_for
 from bot.errors import NotAllowed, StalePress, UserError
-from bot.events import ButtonPress, ChannelRef, Command, FormSubmit, Inbound, Message, Reply, UserRef
+from bot.events import ButtonPress, ChannelRef, Command, FormSubmit, Inbound, Message, MessagePosted, Reply, UserRef
 from bot.grammar import parse_command_line
 from bot.handlers import member as _member_handlers
 from bot.handlers import setup as _setup_handlers
 from bot.handlers.registry import COMMAND_HANDLERS, FORM_HANDLERS, PRESS_HANDLERS
+from bot.handlers.safety import care
 from bot.metrics import Metrics
 from bot.options import validate_args
 from bot.ports import Platform
 from bot.services import Services
 from bot.services.context import Context
+from bot.services.safety import Place
 
 __all__ = ["Dispatcher"]
 
@@ -83,6 +85,36 @@ class Dispatcher:
         except UserError as problem:
             return Reply.of(Message(body=problem.message))
         return await self.handle(Command(user, channel, spec.name, raw, is_admin=is_admin, roles=roles))
+
+    async def handle_message(self, event: MessagePosted) -> Reply | None:
+        """A member's reply in a prompt thread, read only for crisis language and only where the
+        community turned reading on (``setup safety read_replies:true``).
+
+        Returns ``None`` (say nothing) or a reply whose messages are all private: deliver them as an
+        ephemeral message or a DM to the author, never in the thread. Failures are logged with an id
+        and answered with silence, since nobody asked this message anything.
+        """
+        request_id = secrets.token_hex(4)
+        try:
+            with structlog.contextvars.bound_contextvars(request_id=request_id, platform=event.user.platform):
+                return await self._read_reply(event)
+        except Exception:
+            log.exception("message_failed", kind="message", request_id=request_id)
+            return None
+
+    async def _read_reply(self, event: MessagePosted) -> Reply | None:
+        platform = self._platforms.get(event.user.platform)
+        thread_id = event.channel.thread_id
+        if platform is None or not thread_id or not event.text.strip():
+            return None
+        community = await self._s.repo.community(event.user.platform, event.user.workspace_id, self._s.clock.now())
+        if not await self._s.safety.reads_replies(community.id):
+            return None
+        if await self._s.repo.prompt_post_by_thread(community.id, event.channel.channel_id, thread_id) is None:
+            return None
+        ctx = Context(event.user, event.channel, community, platform)
+        looked = await care(self._s, ctx, event.text, Place("reply", event.channel, event.message_id))
+        return Reply.of(looked.support) if looked.support else None
 
     async def _context(self, event: Inbound) -> Context:
         user = event.user

@@ -99,11 +99,15 @@ class FormSubmit:
 
 @dataclass(frozen=True, slots=True)
 class MessagePosted:
-    """A member's reply in a prompt thread (only delivered where the community allows reading)."""
+    """A member's reply in a prompt thread (only delivered where the community allows reading).
+
+    ``message_id`` lets a moderator alert point at the reply without quoting it.
+    """
 
     user: UserRef
     channel: ChannelRef
     text: str
+    message_id: str | None = None
 
 
 Inbound = Command | ButtonPress | FormSubmit

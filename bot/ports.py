@@ -34,6 +34,14 @@ class Platform(Protocol):
         """A direct message, for things not answering a command (e.g. a schedule failure)."""
         ...
 
+    async def delete_message(self, channel: ChannelRef, message_id: str) -> None:
+        """Delete a message the bot posted in ``channel`` (a thread, when ``thread_id`` is set).
+
+        Used when a moderator removes an anonymous share. Raise ``PostFailed`` if it cannot be
+        deleted (gone already, permission missing); the caller tells the moderator to do it by hand.
+        """
+        ...
+
     async def find_post(self, channel: ChannelRef, marker: str) -> PostedRef | None:
         """Look through the channel's recent history for a post carrying ``marker``.
 

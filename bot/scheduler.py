@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -146,10 +147,21 @@ class Scheduler:
                 self._inflight.discard(task)
 
     async def run_due(self) -> TickResult:
-        """Tick every active schedule at the clock's ``now``."""
-        results: TickResult = []
+        """Tick every active schedule at the clock's ``now`` (at start, and for a weekly fan-out).
+
+        The ledger is read once for all schedules; only those owed something do more work, and
+        they run concurrently (the posting service bounds how many posts are under way).
+        """
+        now = self._clock.now()
+        last = await self._repo.last_occurrences()
+        due = []
         for schedule in await self._repo.active_schedules():
-            results += await self.tick(schedule)
+            owed = self._owed_since(schedule, last.get((schedule.community_id, schedule.kind)), now)
+            if owed:
+                due.append(self._settle(schedule, owed, now))
+        results: TickResult = []
+        for outcome in await asyncio.gather(*due):
+            results += outcome
         return results
 
     async def tick(self, schedule: ScheduleRow) -> TickResult:
@@ -157,9 +169,13 @@ class Scheduler:
         if not schedule.active:
             return []
         now = self._clock.now()
-        owed = await self._owed(schedule, now)
+        last = await self._repo.last_occurrence(schedule.community_id, schedule.kind)
+        owed = self._owed_since(schedule, last, now)
         if not owed:
             return []
+        return await self._settle(schedule, owed, now)
+
+    async def _settle(self, schedule: ScheduleRow, owed: list[datetime], now: datetime) -> TickResult:
         community = await self._repo.community_by_id(schedule.community_id)
         assert community is not None
         newest, older = owed[-1], owed[:-1]
@@ -186,13 +202,14 @@ class Scheduler:
             await callback(schedule, posted.outcome)
         return [(schedule.id, posted.outcome)]
 
-    async def _owed(self, schedule: ScheduleRow, now: datetime) -> list[datetime]:
+    @staticmethod
+    def _owed_since(schedule: ScheduleRow, last: str | None, now: datetime) -> list[datetime]:
+        """Occurrences after the later of the schedule's last change and its newest ledger entry."""
         since = datetime.fromisoformat(schedule.updated_at)
-        last = await self._repo.last_occurrence(schedule.community_id, schedule.kind)
         if last is not None:
             since = max(since, datetime.fromisoformat(last))
         at = time.fromisoformat(schedule.local_time)
-        return occurrences_between(schedule.weekday, at, ZoneInfo(schedule.timezone), since, now)
+        return occurrences_between(schedule.weekday, at, _zone(schedule.timezone), since, now)
 
     async def _block(self, schedule: ScheduleRow, reason: str) -> None:
         """A lasting failure: pause the schedule, record why, and tell the moderators what to fix."""
@@ -256,6 +273,11 @@ class Scheduler:
             if moments and (best is None or moments[0] < best[0]):
                 best = (moments[0], schedule.id)
         return best
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _job_id(schedule_id: int) -> str:

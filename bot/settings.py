@@ -21,6 +21,8 @@ _FIXES = {
     "SECUREBASE_LOG_FORMAT": "json or console",
     "SECUREBASE_CONTENT_DIR": "an existing folder of content files",
     "DISCORD_GUILD_IDS": "comma-separated numeric guild ids, e.g. 123456789012345678,234567890123456789",
+    "DISCORD_REQUESTS_PER_SECOND": "a number of requests per second, e.g. 45",
+    "SLACK_REQUESTS_PER_SECOND": "a number of requests per second, or 0 for no pacing",
     "SLACK_COMMAND": "a slash command such as /securebase",
 }
 
@@ -49,10 +51,16 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
     discord_api_base: str = Field("https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE"))
     discord_guild_ids: str = Field("", validation_alias=_env("DISCORD_GUILD_IDS"))
+    discord_requests_per_second: float = Field(
+        45.0, ge=0, le=10_000, validation_alias=_env("DISCORD_REQUESTS_PER_SECOND")
+    )
+    """Our own pacing of channel posts, under Discord's global 50 requests/s (raise it behind a proxy)."""
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(None, validation_alias=_env("SLACK_SIGNING_SECRET"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+    slack_requests_per_second: float = Field(0.0, ge=0, le=10_000, validation_alias=_env("SLACK_REQUESTS_PER_SECOND"))
+    """Our own pacing of Slack posts; 0 leaves it to Slack's 429s and the retry handler."""
     slack_command: str = Field("/securebase", pattern=r"^/[a-z0-9_-]{1,31}$", validation_alias=_env("SLACK_COMMAND"))
 
     @field_validator("log_level", mode="before")

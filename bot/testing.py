@@ -30,6 +30,7 @@ from bot.events import (
     Command,
     FormSubmit,
     Message,
+    MessagePosted,
     PostedRef,
     Reply,
     UserRef,
@@ -66,6 +67,8 @@ class RecordingPlatform:
     faults: list[PostFailed] = field(default_factory=list)
     """Raised, in order, by the next ``post`` calls: inject 429s, 5xx and 403s."""
     attempts: int = 0
+    undeletable: set[str] = field(default_factory=set)
+    """Message ids that ``delete_message`` refuses, as a platform without the permission would."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def post(self, channel: ChannelRef, message: Message) -> PostedRef:
@@ -93,6 +96,11 @@ class RecordingPlatform:
 
     async def send_private(self, user: UserRef, message: Message) -> None:
         self.sent.append(Sent("dm", user, message))
+
+    async def delete_message(self, channel: ChannelRef, message_id: str) -> None:
+        if message_id in self.undeletable:
+            raise PostFailed("missing permission: Manage Messages", lasting=True)
+        self.sent.append(Sent("delete", channel, name=message_id))
 
     async def check_channel(self, workspace_id: str, channel_id: str) -> None:
         if channel_id in self.missing_permission:
@@ -189,6 +197,10 @@ class BotHarness:
         return await self.app.dispatcher.handle(
             ButtonPress(self.user_ref, self.channel, action_id, is_admin=self.admin)
         )
+
+    async def reply_in_thread(self, channel: ChannelRef, text: str, message_id: str | None = None) -> Reply | None:
+        """A reply posted in a thread, as an adapter delivers it where the community reads replies."""
+        return await self.app.dispatcher.handle_message(MessagePosted(self.user_ref, channel, text, message_id))
 
     async def submit(self, reply: Reply, **values: str) -> Reply:
         assert reply.form is not None, "that reply opened no form"

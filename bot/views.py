@@ -18,12 +18,16 @@ from bot.services.journal import BODY_MAX, TITLE_MAX, JournalSummary
 from bot.services.lessons import TrackPlace
 from bot.services.prompts import PromptItem
 from bot.services.quizzes import KnowledgeResult, ReflectionResult, Step
+from bot.services.safety import Source
 from bot.services.scoring import MIDPOINT, NEAR_MIDPOINT
 
 __all__ = [
     "consent_message",
+    "crisis_support_message",
     "faq_list",
     "faq_message",
+    "held_prompt_note",
+    "held_share_note",
     "help_message",
     "journal_form",
     "lesson_form",
@@ -33,7 +37,9 @@ __all__ = [
     "prompt_post",
     "question_message",
     "resources_message",
+    "safety_alert_message",
     "share_form",
+    "share_post",
 ]
 
 
@@ -296,3 +302,92 @@ def lesson_form() -> Form:
 def when(moment: datetime) -> str:
     """A local time as moderators read it: ``Mon 07 Dec 2026, 18:00 CET``."""
     return moment.strftime("%a %d %b %Y, %H:%M %Z")
+
+
+# --- crisis-language care ------------------------------------------------------------------------
+# Written to be read by someone who may be in pain: plain words, no verdict about how serious
+# things are, no pressure, and honest about what the bot did (held a share, told moderators).
+
+_SUPPORT_OPENINGS: dict[Source, str] = {
+    "journal": "Thank you for writing this down. Some of what you wrote sounds really heavy, and I want to "
+    "make sure you know where support is.",
+    "reply": "Some of what you wrote in the thread sounds really heavy, and I want to make sure you know "
+    "where support is.",
+    "share": "I haven't posted this one in the thread. Some of what you wrote sounds really heavy, and you "
+    "deserve more support than an anonymous thread can give.",
+    "prompt": "I haven't added this prompt: some of its words read like someone going through something "
+    "really hard, and prompts go to the whole community. If it's about you, please reach out. If it's "
+    "meant as a question for the group, try gentler wording and add it again.",
+}
+_MODERATORS_TOLD: dict[Source, str] = {
+    "journal": "I've also let this community's moderators know you might welcome a check-in. "
+    "They don't see what you wrote.",
+    "reply": "I've also let this community's moderators know you might welcome a check-in.",
+    "share": "The moderators know that a share was held back, but not who wrote it or what it said.",
+    "prompt": "I've also let the other moderators know, without your words.",
+}
+
+
+def crisis_support_message(
+    resources: Sequence[Resource], note: str, source: Source, *, moderators_told: bool
+) -> Message:
+    """The private reply to crisis language: the region's lines and the international directory."""
+    lines = resources_message(resources, note).body
+    parts = [
+        _SUPPORT_OPENINGS[source],
+        "I'm a bot, so I can't be there the way a person can. But people are ready to listen right now, "
+        "any time of day or night, and you don't have to be at your worst to call:",
+        lines,
+        "Talking to someone you trust today can help too.",
+    ]
+    if moderators_told:
+        parts.append(_MODERATORS_TOLD[source])
+    return Message(title="You don't have to carry this alone", body="\n\n".join(parts), footer=note)
+
+
+def held_share_note(prefix: str) -> Message:
+    """A held share when support lines already went out within the hour: still private, still kind."""
+    return Message(
+        body="I haven't posted this one in the thread. If things feel heavy right now, people are ready to "
+        f"listen: `{prefix}resources` lists them."
+    )
+
+
+def held_prompt_note(prefix: str) -> Message:
+    return Message(
+        body="I haven't added this prompt: some of its words read like someone in crisis, and prompts go to "
+        f"the whole community. Try gentler wording and add it again. Support lines are in `{prefix}resources`."
+    )
+
+
+_ALERT_WHAT: dict[Source, str] = {
+    "journal": "Something {who} wrote in their private journal matched crisis language. "
+    "I sent them support lines privately. You won't see what they wrote.",
+    "reply": "A reply by {who} in {where} matched crisis language. I sent them support lines privately; "
+    "the reply itself is unchanged.",
+    "share": "An anonymous share for {where} matched crisis language. I didn't post it, and I offered its "
+    "author support lines privately. Nobody can tell who wrote it, and this alert doesn't either.",
+    "prompt": "A custom prompt {who} was adding matched crisis language. I didn't add it, and I sent them "
+    "support lines privately.",
+}
+
+
+def safety_alert_message(source: Source, where: str, who: str) -> Message:
+    """For the alerts channel: where it happened, never what was written (and no name for shares)."""
+    return Message(
+        title="Safety: someone may need support",
+        body=_ALERT_WHAT[source].format(who=who, where=where) + "\n\nA gentle, private check-in may help.",
+        footer="This is an automatic flag on wording, not an assessment of risk. If someone is in immediate "
+        "danger, contact local emergency services.",
+        private=False,
+    )
+
+
+def share_post(text: str, share_id: int) -> Message:
+    """An anonymous share in its thread; moderators can remove it and block its unknown author."""
+    return Message(
+        title="Shared anonymously",
+        body=text,
+        buttons=(Button("Remove and block (moderators)", f"share:remove:{share_id}", ButtonStyle.DANGER),),
+        private=False,
+    )

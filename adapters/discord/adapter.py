@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+import time
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from adapters.discord.render import BUTTON_PREFIX, FORM_PREFIX, form_values, ren
 from bot.commands import CommandSpec, OptionKind
 from bot.errors import UserError
 from bot.events import ButtonPress, ChannelRef, Command, FormSubmit, Message, PostedRef, Reply, UserRef
+from bot.pace import Pace
 from bot.ports import PostFailed
 from bot.settings import Settings
 from bot.suggest import suggest
@@ -109,6 +111,8 @@ class DiscordAdapter:
         self._intents = intents or discord.Intents.none()
         self._intents.guilds = True  # channel and role cache, for permission checks
         self.client = SecureBaseClient(self, self._intents, guild_ready_timeout)
+        self._pace = Pace(settings.discord_requests_per_second)
+        _throttle_bucket_sweeps(self.client.http)
         self._app: App | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -240,6 +244,7 @@ class DiscordAdapter:
 
     async def post(self, channel: ChannelRef, message: Message) -> PostedRef:
         rendered = render_message(message, _make_button)
+        await self._pace.wait()
         try:
             sent = await self._messageable(channel).send(
                 **rendered.kwargs(), allowed_mentions=discord.AllowedMentions.none()
@@ -249,23 +254,37 @@ class DiscordAdapter:
         return PostedRef(channel, str(sent.id))
 
     async def open_thread(self, posted: PostedRef, name: str) -> ChannelRef:
-        target = self._messageable(posted.channel).get_partial_message(int(posted.message_id))
+        """A public thread on the post. Straight to the REST route: ``Message.create_thread`` needs
+        the guild in the cache, which a post made from the scheduler may not have."""
+        channel = posted.channel
+        await self._pace.wait()
         try:
-            thread = await target.create_thread(name=name[:100], auto_archive_duration=10080)
+            thread = await self.client.http.start_thread_with_message(
+                int(channel.channel_id), int(posted.message_id), name=name[:100], auto_archive_duration=10080
+            )
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise _post_failed(error) from None
-        channel = posted.channel
-        return ChannelRef(channel.platform, channel.workspace_id, channel.channel_id, str(thread.id))
+        return ChannelRef(channel.platform, channel.workspace_id, channel.channel_id, str(thread["id"]))
 
     async def send_private(self, user: UserRef, message: Message) -> None:
         try:
+            await self._pace.wait()
             person = await self.client.fetch_user(int(user.user_id))
+            await self._pace.wait()
             await person.send(**render_message(message, _make_button).kwargs())
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            raise _post_failed(error) from None
+
+    async def delete_message(self, channel: ChannelRef, message_id: str) -> None:
+        await self._pace.wait()
+        try:
+            await self._messageable(channel).get_partial_message(int(message_id)).delete()
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
             raise _post_failed(error) from None
 
     async def find_post(self, channel: ChannelRef, marker: str) -> PostedRef | None:
         wanted = marker.replace(":", "/")
+        await self._pace.wait()
         try:
             async for found in self._messageable(channel).history(limit=50):
                 for embed in found.embeds:
@@ -303,6 +322,27 @@ class DiscordAdapter:
 
     def channel_label(self, channel_id: str) -> str:
         return f"<#{channel_id}>"
+
+
+BUCKET_SWEEP_SECONDS = 60.0
+
+
+def _throttle_bucket_sweeps(http: discord.http.HTTPClient) -> None:
+    """discord.py 2.7 scans every rate-limit bucket each time it creates a new one, once it holds
+    256 or more; a fan-out to thousands of channels creates one per channel, so each new post
+    scans them all (quadratic: most of the CPU at 10,000 channels). The sweep only frees idle
+    buckets (5 minutes unused), so running it at most once a minute loses nothing."""
+    sweep = http._try_clear_expired_ratelimits
+    last = 0.0
+
+    def throttled() -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= BUCKET_SWEEP_SECONDS:
+            last = now
+            sweep()
+
+    http._try_clear_expired_ratelimits = throttled  # type: ignore[method-assign]
 
 
 def _make_button(action_id: str, label: str, style: discord.ButtonStyle, row: int) -> CoreButton:

@@ -93,7 +93,10 @@ class Interaction:
 
 
 class FakeDiscord:
-    def __init__(self, *, rate_limit_per_second: float | None = None) -> None:
+    def __init__(self, *, rate_limit_per_second: float | None = None, open_channels: bool = False) -> None:
+        """``rate_limit_per_second`` answers channel posts beyond it with 429s (a sliding one-second
+        window); ``open_channels`` accepts posts to any channel id (the benchmark's 10,000)."""
+        self.open_channels = open_channels
         self._ids = itertools.count(1)
         self.application_id = "1000000000000000001"
         self.token = "MTAwMDAwMDAwMDAwMDAwMDAwMQ.fake.token"
@@ -182,12 +185,13 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/_fake/stats", self._stats)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         for socket in list(self._sockets):
@@ -400,6 +404,18 @@ class FakeDiscord:
 
     # --- REST ------------------------------------------------------------------------------
 
+    def stats(self) -> JSON:
+        """What a benchmark needs to know: requests, 429s, posts per channel."""
+        channel_posts = [c for c in self.calls if c.method == "POST" and c.path.startswith("/channels/")]
+        return {
+            "requests": len(channel_posts),
+            "rate_limited": self.rate_limited,
+            "posts": {channel: len(messages) for channel, messages in self.messages.items() if messages},
+        }
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        return _json(self.stats())
+
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body, files = await _read_body(request)
@@ -455,6 +471,7 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._post),
             ("GET", r"/channels/(\d+)/messages", self._history),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread),
+            ("DELETE", r"/channels/(\d+)/messages/(\d+)", self._delete),
             ("GET", r"/channels/(\d+)", self._channel),
             ("GET", r"/users/(\d+)", self._user),
             ("POST", r"/users/@me/channels", self._dm),
@@ -573,7 +590,7 @@ class FakeDiscord:
         return message
 
     async def _post(self, request: web.Request, body: Any, files: Any, channel: str) -> web.Response:
-        if channel not in self.channels and channel not in self.messages:
+        if channel not in self.channels and channel not in self.messages and not self.open_channels:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
         message = self._message(channel, body)
         message["files"] = [name for name, _ in files]
@@ -608,6 +625,13 @@ class FakeDiscord:
             if posted["id"] == message:
                 posted["thread"] = thread
         return _json(thread)
+
+    async def _delete(self, request: web.Request, body: Any, files: Any, channel: str, message: str) -> web.Response:
+        kept = [m for m in self.messages.get(channel, []) if m["id"] != message]
+        if len(kept) == len(self.messages.get(channel, [])):
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        self.messages[channel] = kept
+        return web.Response(status=204)
 
     async def _channel(self, request: web.Request, body: Any, files: Any, channel: str) -> web.Response:
         if channel not in self.channels:
@@ -737,3 +761,23 @@ async def discord_bot(fake: FakeDiscord, db: Path, clock: Any = None) -> AsyncIt
         await adapter.stop()
         await app.close()
         discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = base, gateway
+
+
+async def _serve_forever(rate_limit: float | None, open_channels: bool) -> None:
+    """Run a fake in its own process (the benchmark), until standard input closes."""
+    import sys
+
+    async with FakeDiscord(rate_limit_per_second=rate_limit, open_channels=open_channels) as fake:
+        print(json.dumps({"port": fake.port, "token": fake.token}), flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A fake Discord on 127.0.0.1")
+    parser.add_argument("--rate-limit", type=float, default=None)
+    parser.add_argument("--open-channels", action="store_true")
+    options = parser.parse_args()
+    asyncio.run(_serve_forever(options.rate_limit, options.open_channels))

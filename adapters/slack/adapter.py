@@ -41,6 +41,7 @@ from adapters.slack.errors import BOT_NAME, slack_error_code, to_post_failed
 from adapters.slack.home import home_view
 from bot.errors import UserError
 from bot.events import ButtonPress, ChannelRef, FormSubmit, Message, PostedRef, UserRef
+from bot.pace import Pace
 from bot.ports import PostFailed
 from bot.settings import Settings, SettingsError
 
@@ -93,6 +94,7 @@ class SlackAdapter:
         self._settings = settings
         self._app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
         self._drain_seconds = drain_seconds
+        self._pace = Pace(settings.slack_requests_per_second)
         self._sdk_logger = _quiet_logger("securebase.slack.sdk")
         self.retry_handlers: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(),
@@ -366,6 +368,7 @@ class SlackAdapter:
         first: str | None = None
         try:
             for chunk in render(message, public=True):
+                await self._pace.wait()
                 response = await self.client.chat_postMessage(
                     channel=channel.channel_id,
                     thread_ts=channel.thread_id,
@@ -394,6 +397,7 @@ class SlackAdapter:
         parent = posted.channel
         thread = ChannelRef(parent.platform, parent.workspace_id, parent.channel_id, posted.message_id)
         try:
+            await self._pace.wait()
             await self.client.chat_postMessage(
                 channel=parent.channel_id, thread_ts=posted.message_id, text=THREAD_INTRO, unfurl_links=False
             )
@@ -402,6 +406,13 @@ class SlackAdapter:
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             log.info("thread_intro_failed", error=type(error).__name__)
         return thread
+
+    async def delete_message(self, channel: ChannelRef, message_id: str) -> None:
+        try:
+            await self._pace.wait()
+            await self.client.chat_delete(channel=channel.channel_id, ts=message_id)
+        except Exception as error:
+            raise to_post_failed(error) from error
 
     async def send_private(self, user: UserRef, message: Message) -> None:
         await self._delivery.direct(user.user_id, message)

@@ -12,6 +12,7 @@ from bot.catalog.models import (
     Notes,
     Prompt,
     Resource,
+    SafetyRules,
     SelfReflectionQuiz,
     Track,
 )
@@ -34,6 +35,8 @@ class Catalog:
     faq: Mapping[str, FaqEntry]
     resources: Mapping[str, list[Resource]]
     notes: Notes
+    safety: SafetyRules
+    """The crisis-language patterns, compiled (``content/safety/patterns.yaml``)."""
 
     @property
     def default_track(self) -> Track:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.models import (
+    CrisisPatternFile,
     FaqEntry,
     KnowledgeQuiz,
     Lesson,
@@ -27,6 +28,7 @@ from bot.catalog.models import (
     SelfReflectionQuiz,
     Track,
 )
+from bot.catalog.safety_rules import PATTERNS_FILE, build_safety_rules
 
 __all__ = ["ContentError", "bundled_content_dir", "load_catalog"]
 
@@ -125,6 +127,8 @@ def load_catalog(directories: Iterable[Path]) -> Catalog:
     faq: dict[str, FaqEntry] = {}
     resources: dict[str, list[Resource]] = {}
     notes: Notes | None = None
+    safety_layers: list[tuple[str, CrisisPatternFile]] = []
+    safety_files = 0
     sources: dict[str, str] = {}
 
     for base in directories:
@@ -194,11 +198,21 @@ def load_catalog(directories: Iterable[Path]) -> Catalog:
         path = base / "notes.yaml"
         if path.exists():
             notes = _one(Notes, _read_yaml(path, base, problems), _display(path, base), problems) or notes
+        path = base / PATTERNS_FILE
+        if path.exists():
+            where = _display(path, base)
+            safety_files += 1
+            layer = _one(CrisisPatternFile, _read_yaml(path, base, problems), where, problems)
+            if layer:
+                safety_layers.append((where, layer))
+
+    # a file that failed to parse is already reported; only a pack with none at all is "missing"
+    safety = build_safety_rules(safety_layers, problems.add) if len(safety_layers) == safety_files else None
 
     _check_links(lessons, tracks, quizzes, prompts, resources, notes, sources, problems)
     if problems.problems:
         raise ContentError(problems.problems)
-    assert notes is not None
+    assert notes is not None and safety is not None
     return Catalog(
         lessons=lessons,
         tracks=tracks,
@@ -207,6 +221,7 @@ def load_catalog(directories: Iterable[Path]) -> Catalog:
         faq=faq,
         resources=resources,
         notes=notes,
+        safety=safety,
     )
 
 

@@ -8,13 +8,28 @@ mistake in a YAML file into a message that names the file and the field. Lengths
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "FAQ_ANSWER_MAX_WORDS",
+    "SAFETY_KINDS",
+    "CrisisExclusion",
+    "CrisisGroup",
+    "CrisisNegation",
+    "CrisisPatternFile",
+    "CrisisTypos",
     "FaqEntry",
     "KnowledgeQuestion",
     "KnowledgeQuiz",
@@ -26,6 +41,9 @@ __all__ = [
     "Quiz",
     "ReflectionItem",
     "Resource",
+    "SafetyKind",
+    "SafetyPatternGroup",
+    "SafetyRules",
     "SelfReflectionQuiz",
     "Track",
     "word_count",
@@ -220,3 +238,94 @@ class Notes(_Strict):
 
     not_therapy: Text
     welcome: Text
+
+
+# --- crisis-language patterns (content/safety/patterns.yaml) -------------------------------------
+
+SafetyKind = Literal["direct", "passive", "hopelessness", "self-harm"]
+SAFETY_KINDS: tuple[SafetyKind, ...] = ("direct", "passive", "hopelessness", "self-harm")
+"""Direct statements, passive wishes to be gone, "no way out" hopelessness, self-harm: every kind
+needs at least one group, so a layered folder cannot silently drop a whole kind."""
+
+RegexText = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _plain_word(word: str) -> str:
+    if not re.fullmatch(r"[a-z]+", word):
+        raise ValueError(
+            f'"{word}" must be lower-case letters only: text is normalised first, so write dont, not don\'t'
+        )
+    return word
+
+
+Word = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_plain_word)]
+
+
+class CrisisGroup(_Strict):
+    """Patterns of one kind of crisis language; ``note`` says for reviewers what belongs here."""
+
+    id: ContentId
+    kind: SafetyKind
+    note: str = ""
+    patterns: list[RegexText] = Field(min_length=1)
+
+
+class CrisisExclusion(_Strict):
+    """Figurative or everyday phrasings blanked out before the groups are matched."""
+
+    id: ContentId
+    note: str = ""
+    patterns: list[RegexText] = Field(min_length=1)
+
+
+class CrisisNegation(_Strict):
+    note: str = ""
+    cues: list[Word] = Field(min_length=1)
+    glue: list[Word] = Field(default_factory=list)
+    window: int = Field(ge=1, le=12)
+    clause_breaks: RegexText
+
+
+class CrisisTypos(_Strict):
+    note: str = ""
+    one_edit: list[Word] = Field(default_factory=list)
+    swapped: list[Word] = Field(default_factory=list)
+
+
+class CrisisPatternFile(_Strict):
+    """One ``safety/patterns.yaml``; layered files may give only some of these keys."""
+
+    terms: dict[str, RegexText] = Field(default_factory=dict)
+    groups: list[CrisisGroup] = Field(default_factory=list)
+    exclusions: list[CrisisExclusion] = Field(default_factory=list)
+    negation: CrisisNegation | None = None
+    typos: CrisisTypos | None = None
+
+    @field_validator("terms")
+    @classmethod
+    def _term_names(cls, terms: dict[str, str]) -> dict[str, str]:
+        for name in terms:
+            if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+                raise ValueError(f'term "{name}" must be upper case (A-Z, 0-9, _), as it is written {{{name}}}')
+        return terms
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyPatternGroup:
+    id: str
+    kind: SafetyKind
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyRules:
+    """The layered, compiled crisis-language patterns: everything the detector needs, checked at load."""
+
+    groups: tuple[SafetyPatternGroup, ...]
+    exclusions: tuple[re.Pattern[str], ...]
+    negation_cues: frozenset[str]
+    glue: frozenset[str]
+    window: int
+    clause_breaks: re.Pattern[str]
+    one_edit: tuple[str, ...]
+    swapped: tuple[str, ...]

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import structlog
+
 from bot.catalog.models import KnowledgeQuestion, Lesson, SelfReflectionQuiz
 from bot.errors import StalePress, UserError
 from bot.events import Attachment, Button, ButtonStyle, ChannelRef, Field, Message, Reply
 from bot.handlers.registry import COMMAND_HANDLERS, FORM_HANDLERS, PRESS_HANDLERS
+from bot.handlers.safety import care
 from bot.options import Args
 from bot.services import Services
 from bot.services.context import Context
-from bot.storage.repository import EMPTY_SUMMARY, MemberRow
+from bot.services.safety import Place
+from bot.storage.repository import EMPTY_SUMMARY, MemberRow, ShareRow
 from bot.views import (
     consent_message,
     faq_list,
     faq_message,
+    held_share_note,
     help_message,
     journal_form,
     journal_message,
@@ -24,9 +29,12 @@ from bot.views import (
     reflection_result_message,
     resources_message,
     share_form,
+    share_post,
 )
 
 __all__: list[str] = []
+
+log = structlog.get_logger("securebase.member")
 
 
 async def _member(s: Services, ctx: Context) -> MemberRow:
@@ -236,13 +244,21 @@ async def journal_submit(s: Services, ctx: Context, parts: list[str], values: di
         raise UserError("I can only save journal entries after you agree to it: press Write an entry in journal first.")
     member = await _member(s, ctx)
     prompt_id = parts[0] if parts else None
-    await s.journal.add(member.id, values.get("title", ""), values.get("text", ""), prompt_id)
+    title, text = values.get("title", ""), values.get("text", "")
+    try:
+        await s.journal.add(member.id, title, text, prompt_id)
+    except UserError as problem:
+        # not saved (empty, too long), but what they wrote still gets care
+        looked = await care(s, ctx, f"{title}. {text}", Place("journal"))
+        if looked.support is None:
+            raise
+        return Reply.of(looked.support, Message(body=problem.message))
+    looked = await care(s, ctx, f"{title}. {text}", Place("journal"))
     summary = await s.journal.summary(member.id)
-    return Reply.of(
-        Message(
-            body=f"Saved privately. You have {summary.count} journal {'entry' if summary.count == 1 else 'entries'}."
-        )
+    saved = Message(
+        body=f"Saved privately. You have {summary.count} journal {'entry' if summary.count == 1 else 'entries'}."
     )
+    return Reply.of(*((looked.support,) if looked.support else ()), saved)
 
 
 @PRESS_HANDLERS.on("reflect:share")
@@ -261,13 +277,54 @@ async def share_submit(s: Services, ctx: Context, parts: list[str], values: dict
     text = values.get("text", "").strip()
     if not text:
         raise UserError("Your share is empty: write something in the box, then send.")
+    thread = ChannelRef(ctx.community.platform, ctx.community.workspace_id, post.channel_id, post.thread_id)
+    looked = await care(s, ctx, text, Place("share", thread))
+    if looked.matched:  # held: not posted, not stored; the author is offered support instead
+        return Reply.of(looked.support or held_share_note(ctx.prefix))
     author = s.vault.author_link(ctx.community.id, ctx.user.user_id)
     if await s.repo.share_blocked(ctx.community.id, author):
         raise UserError("Anonymous sharing is turned off for you in this community. You can still write privately.")
-    thread = ChannelRef(ctx.community.platform, ctx.community.workspace_id, post.channel_id, post.thread_id)
-    posted = await ctx.platform.post(thread, Message(title="Shared anonymously", body=text, private=False))
-    await s.repo.add_share(ctx.community.id, post.id, author, "posted", posted.message_id, s.clock.now())
+    # recorded first so the post can carry its own remove button; dropped again if the post fails
+    share_id = await s.repo.add_share(ctx.community.id, post.id, author, "held", None, s.clock.now())
+    try:
+        posted = await ctx.platform.post(thread, share_post(text, share_id))
+    except BaseException:
+        await s.repo.forget_share(share_id)
+        raise
+    await s.repo.share_posted(share_id, posted.message_id)
     return Reply.of(Message(body="Shared in the thread without your name. Thank you for trusting the group."))
+
+
+@PRESS_HANDLERS.on("share:remove", moderator=True)
+async def share_remove(s: Services, ctx: Context, parts: list[str]) -> Reply:
+    """Remove an anonymous share and block its author link; the moderator never learns who it was."""
+    share = await s.repo.share(int(parts[0])) if parts and parts[0].isdigit() else None
+    if share is None or share.community_id != ctx.community.id:
+        raise StalePress("That share is no longer here.")
+    if share.status != "posted" or not await s.repo.remove_share_and_block(share, s.clock.now()):
+        return Reply.of(Message(body="That share was already removed."))
+    await s.repo.audit(ctx.community.id, ctx.user.user_id, "share remove", f"share={share.id}", s.clock.now())
+    deleted = await _delete_share_post(s, ctx, share)
+    body = "Removed. Its author can no longer share anonymously here; nobody was told who it was, you included."
+    if not deleted:
+        body += " I couldn't delete the message itself: please delete it by hand."
+    return Reply.of(Message(body=body))
+
+
+async def _delete_share_post(s: Services, ctx: Context, share: ShareRow) -> bool:
+    post = await s.repo.post(share.post_id) if share.post_id is not None else None
+    if post is not None and post.channel_id:
+        where = ChannelRef(ctx.community.platform, ctx.community.workspace_id, post.channel_id, post.thread_id)
+    else:
+        where = ctx.channel  # the button was pressed on the share itself
+    if not share.message_id:
+        return False
+    try:
+        await ctx.platform.delete_message(where, share.message_id)
+    except Exception as error:
+        log.warning("share_delete_failed", community_id=ctx.community.id, reason=type(error).__name__)
+        return False
+    return True
 
 
 # --- progress, faq, resources -------------------------------------------------------------------

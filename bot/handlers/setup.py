@@ -7,12 +7,14 @@ from typing import Literal
 from bot.errors import UserError
 from bot.events import Field, Message, Reply
 from bot.handlers.registry import COMMAND_HANDLERS, FORM_HANDLERS
+from bot.handlers.safety import care
 from bot.options import Args
 from bot.services import Services
 from bot.services.community import ScheduleChange, ScheduleView
 from bot.services.context import Context
+from bot.services.safety import Place
 from bot.storage.repository import ScheduleKind
-from bot.views import lesson_form, prompt_form, when
+from bot.views import held_prompt_note, lesson_form, prompt_form, when
 
 __all__: list[str] = []
 
@@ -61,14 +63,32 @@ async def setup_lessons(s: Services, ctx: Context, args: Args) -> Reply:
 
 @COMMAND_HANDLERS.on("setup safety", moderator=True)
 async def setup_safety(s: Services, ctx: Context, args: Args) -> Reply:
-    alerts = args.text("alerts_channel")
+    alerts, region, read_replies = args.text("alerts_channel"), args.text("region"), args.flag("read_replies")
+    if alerts is None and region is None and read_replies is None:
+        raise UserError(
+            "Give region (US, UK, IE, CA, AU or INTL), alerts_channel, read_replies (true or false), or several."
+        )
     if alerts is not None:
         await ctx.platform.check_channel(ctx.community.workspace_id, alerts)
-    community = await s.community.set_safety(ctx.community, args.text("region"), alerts, ctx.user.user_id)
+    community = ctx.community
+    if alerts is not None or region is not None:
+        community = await s.community.set_safety(community, region, alerts, ctx.user.user_id)
+    if read_replies is not None:
+        await s.safety.set_read_replies(community, read_replies, ctx.user.user_id)
     alerts_text = ctx.platform.channel_label(community.alerts_channel) if community.alerts_channel else "not set"
-    return Reply.of(
-        Message(body=f"Safety saved: support lines for **{community.region}**; moderator alerts go to {alerts_text}.")
-    )
+    body = f"Safety saved: support lines for **{community.region}**; moderator alerts go to {alerts_text}."
+    if read_replies is not None:
+        body += " " + _reading_text(read_replies)
+    return Reply.of(Message(body=body))
+
+
+def _reading_text(on: bool) -> str:
+    if on:
+        return (
+            "I'll read replies in prompt threads, only to offer private support when someone may be in crisis; "
+            "I never quote them."
+        )
+    return "I won't read replies in prompt threads."
 
 
 @COMMAND_HANDLERS.on("setup moderators", moderator=True)
@@ -132,6 +152,9 @@ async def setup_prompt_add(s: Services, ctx: Context, args: Args) -> Reply:
 
 @FORM_HANDLERS.on("setup:prompt-add", moderator=True)
 async def prompt_add_submit(s: Services, ctx: Context, parts: list[str], values: dict[str, str]) -> Reply:
+    looked = await care(s, ctx, values.get("text", ""), Place("prompt"))
+    if looked.matched:  # prompts are posted to everyone: crisis wording is not added
+        return Reply.of(looked.support or held_prompt_note(ctx.prefix))
     prompt_id = await s.community.add_prompt(ctx.community, values.get("text", ""), ctx.user.user_id)
     return Reply.of(Message(body=f"Added to this community's rotation as `{prompt_id}`."))
 
@@ -204,7 +227,8 @@ async def setup_show(s: Services, ctx: Context, args: Args) -> Reply:
         Field(
             "Safety",
             f"Region {community.region}; alerts to "
-            + (ctx.platform.channel_label(community.alerts_channel) if community.alerts_channel else "not set"),
+            + (ctx.platform.channel_label(community.alerts_channel) if community.alerts_channel else "not set")
+            + ("; replies in prompt threads read" if await s.safety.reads_replies(community.id) else ""),
         ),
         Field("Moderators", mods),
         Field("Content turned off", ", ".join(sorted(disabled)) or "none"),

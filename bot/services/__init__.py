@@ -14,6 +14,7 @@ from bot.services.posting import PostingService
 from bot.services.privacy import PrivacyService
 from bot.services.prompts import PromptService
 from bot.services.quizzes import QuizService
+from bot.services.safety import SafetyService
 from bot.storage.repository import Repository
 
 __all__ = ["Services"]
@@ -34,3 +35,4 @@ class Services:
     journal: JournalService
     privacy: PrivacyService
     posting: PostingService
+    safety: SafetyService

@@ -89,7 +89,10 @@ class PostingService:
         metrics: Metrics,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
+        max_concurrent: int = 32,
     ) -> None:
+        """``max_concurrent`` bounds posts under way at once: a weekly fan-out to thousands of
+        channels claims and sends in an orderly stream instead of all at the same instant."""
         self._repo = repo
         self._catalog = catalog
         self._lessons = lessons
@@ -100,6 +103,7 @@ class PostingService:
         self._sleep = sleep
         self._metrics = metrics
         self._rng = random.Random()
+        self._slots = asyncio.Semaphore(max_concurrent)
 
     async def post_now(self, community: CommunityRow, kind: ScheduleKind) -> Posted:
         schedule = await self._repo.schedule(community.id, kind)
@@ -115,6 +119,10 @@ class PostingService:
 
     async def publish(self, community: CommunityRow, schedule: ScheduleRow, occurrence: str) -> Posted:
         """Claim, post, thread and confirm one occurrence."""
+        async with self._slots:
+            return await self._publish(community, schedule, occurrence)
+
+    async def _publish(self, community: CommunityRow, schedule: ScheduleRow, occurrence: str) -> Posted:
         kind = schedule.kind
         post_id = await self._repo.claim_post(community.id, kind, occurrence, schedule.channel_id, self._clock.now())
         if post_id is None:

@@ -37,9 +37,8 @@ class PrivacyService:
 
     async def export(self, member: MemberRow | None, community_id: int, user_id: str) -> Export:
         link = self._vault.author_link(community_id, user_id)
-        tables: dict[str, list[dict[str, Any]]] = (
-            await self._repo.member_rows(member.id, link, user_id) if member else {}
-        )
+        # no member row still leaves rows that name them (a moderator's audit entries, their shares)
+        tables = await self._repo.member_rows(member.id if member else -1, link, user_id)
         for row in tables.get("journal_entries", []):
             row["title"] = self._vault.open(row["title"])
             row["body"] = self._vault.open(row["body"])
@@ -72,6 +71,7 @@ _TITLES = {
     "moderators": "Moderator role",
     "schedules": "Schedules you configured",
     "audit_log": "Moderator actions you took",
+    "safety_responses": "When I last sent you support lines privately (so it is at most once an hour)",
 }
 
 

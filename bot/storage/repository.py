@@ -29,6 +29,7 @@ __all__ = [
     "PostRow",
     "Repository",
     "ScheduleRow",
+    "ShareRow",
 ]
 
 ScheduleKind = Literal["prompts", "lessons"]
@@ -555,6 +556,14 @@ class Repository:
         )
         return str(value) if value else None
 
+    async def last_occurrences(self) -> dict[tuple[int, ScheduleKind], str]:
+        """``last_occurrence`` for every (community, kind) at once, for the start-up and fan-out sweep."""
+        rows = await self.db.fetchall(
+            "SELECT community_id, kind, MAX(occurrence) FROM posts WHERE occurrence NOT LIKE 'manual:%' "
+            "GROUP BY community_id, kind"
+        )
+        return {(row[0], row[1]): str(row[2]) for row in rows}
+
     async def unconfirmed_posts(self, claimed_before: datetime) -> list[PostRow]:
         rows = await self.db.fetchall(
             "SELECT * FROM posts WHERE status = 'claimed' AND claimed_at < ? ORDER BY id", (_iso(claimed_before),)
@@ -727,6 +736,7 @@ class Repository:
             "moderators": ("SELECT * FROM moderators WHERE kind = 'user' AND ref = ?", (user_id,)),
             "schedules": ("SELECT * FROM schedules WHERE configured_by = ?", (user_id,)),
             "audit_log": ("SELECT * FROM audit_log WHERE actor_id = ?", (user_id,)),
+            "safety_responses": ("SELECT * FROM safety_responses WHERE member_link = ?", (author_link,)),
         }
         result: dict[str, list[dict[str, Any]]] = {}
         for table, (sql, params) in queries.items():
@@ -742,6 +752,7 @@ class Repository:
             await tx.execute("DELETE FROM members WHERE id = ?", (member.id,))  # cascades to their own rows
             await tx.execute("DELETE FROM anonymous_shares WHERE author = ?", (author_link,))
             await tx.execute("DELETE FROM share_blocks WHERE author = ?", (author_link,))
+            await tx.execute("DELETE FROM safety_responses WHERE member_link = ?", (author_link,))
             await tx.execute(
                 "DELETE FROM moderators WHERE community_id = ? AND kind = 'user' AND ref = ?",
                 (member.community_id, member.user_id),
@@ -754,3 +765,81 @@ class Repository:
                 "UPDATE audit_log SET actor_id = NULL WHERE community_id = ? AND actor_id = ?",
                 (member.community_id, member.user_id),
             )
+
+    # --- safety -------------------------------------------------------------------------------------
+
+    async def claim_safety_response(
+        self, community_id: int, member_link: str, now: datetime, due_before: datetime
+    ) -> bool:
+        """Record a support message for the member unless one went out after ``due_before``.
+
+        One statement decides and records, so two crisis texts arriving together still get one reply.
+        """
+        changed = await self.db.execute(
+            "INSERT INTO safety_responses (community_id, member_link, responded_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (community_id, member_link) DO UPDATE SET responded_at = excluded.responded_at "
+            "WHERE safety_responses.responded_at <= ?",
+            (community_id, member_link, _iso(now), _iso(due_before)),
+        )
+        return changed > 0
+
+    async def reads_replies(self, community_id: int) -> bool:
+        hit, value = self._cached(community_id, "read_replies")
+        if hit:
+            return bool(value)
+        on = await self.db.scalar("SELECT read_replies FROM communities WHERE id = ?", (community_id,))
+        return bool(self._remember(community_id, "read_replies", bool(on)))
+
+    async def set_read_replies(self, community_id: int, on: bool) -> None:
+        self.forget(community_id)
+        await self.db.execute("UPDATE communities SET read_replies = ? WHERE id = ?", (int(on), community_id))
+
+    async def prompt_post_by_thread(self, community_id: int, channel_id: str, thread_id: str) -> PostRow | None:
+        """The prompt post whose thread this is: only prompt threads have their replies read."""
+        row = await self.db.fetchone(
+            "SELECT * FROM posts WHERE community_id = ? AND kind = 'prompts' AND status = 'posted' "
+            "AND channel_id = ? AND thread_id = ? ORDER BY id DESC LIMIT 1",
+            (community_id, channel_id, thread_id),
+        )
+        return _post(row) if row else None
+
+    async def share(self, share_id: int) -> ShareRow | None:
+        row = await self.db.fetchone(
+            "SELECT id, community_id, post_id, author, status, message_id FROM anonymous_shares WHERE id = ?",
+            (share_id,),
+        )
+        return ShareRow(*row) if row else None
+
+    async def share_posted(self, share_id: int, message_id: str) -> None:
+        await self.db.execute(
+            "UPDATE anonymous_shares SET status = 'posted', message_id = ? WHERE id = ?", (message_id, share_id)
+        )
+
+    async def forget_share(self, share_id: int) -> None:
+        """Drop a share row whose post never went out."""
+        await self.db.execute("DELETE FROM anonymous_shares WHERE id = ? AND status = 'held'", (share_id,))
+
+    async def remove_share_and_block(self, share: ShareRow, now: datetime) -> bool:
+        """Mark a posted share removed and block its author link; False if it was already removed."""
+        async with self.db.transaction() as tx:
+            changed = await tx.execute(
+                "UPDATE anonymous_shares SET status = 'removed' WHERE id = ? AND status = 'posted'", (share.id,)
+            )
+            await tx.execute(
+                "INSERT INTO share_blocks (community_id, author, blocked_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (community_id, author) DO NOTHING",
+                (share.community_id, share.author, _iso(now)),
+            )
+        return changed > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRow:
+    """An anonymous share: its author only as the keyed link, its text never stored."""
+
+    id: int
+    community_id: int
+    post_id: int | None
+    author: str
+    status: str
+    message_id: str | None

@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from slack_fake import FakeSlack
+
+from adapters.slack.testing import FakeSlack
 
 
 @pytest.fixture

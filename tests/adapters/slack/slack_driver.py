@@ -17,9 +17,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-from slack_fake import TEAM, FakeSlack, text_in
 
 from adapters.slack import SlackAdapter
+from adapters.slack.testing import TEAM, FakeSlack, text_in
 from bot.app import App, build_app
 from bot.clock import SimulatedClock
 from bot.settings import Settings

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 from slack_driver import ADMIN, MEMBER, SlackBot, running_bot, sign
-from slack_fake import FakeSlack, text_in
 
 from adapters.slack.adapter import THREAD_INTRO
+from adapters.slack.testing import FakeSlack, text_in
 from adapters.slack.text import ZWSP
 from bot.events import ChannelRef, Reply, UserRef
 

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from slack_driver import ADMIN, GENERAL, MEMBER, Acked, SlackBot, running_bot
-from slack_fake import FakeSlack, text_in
+
+from adapters.slack.testing import FakeSlack, text_in
 
 SETUP = "setup prompts channel:<#CREFLECT01|reflections> day:monday time:18:00 timezone:Europe/Berlin"
 MEMBER_DM = "DMEMBER01"

@@ -9,10 +9,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from slack_driver import START, TOKEN, running_bot, slack_settings
-from slack_fake import TEAM, FakeSlack
 
 from adapters.slack import SlackAdapter
 from adapters.slack.manifest import BOT_SCOPES
+from adapters.slack.testing import TEAM, FakeSlack
 from bot.app import build_app
 from bot.cli import main
 from bot.clock import SimulatedClock

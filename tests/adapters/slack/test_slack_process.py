@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 
 import aiohttp
 from slack_driver import SECRET, TOKEN, sign
-from slack_fake import TEAM, FakeSlack
 
 from adapters.discord.testing import FakeDiscord
+from adapters.slack.testing import TEAM, FakeSlack
 from bot.testing import free_port
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +58,13 @@ def text_in(blocks: list[dict[str, Any]]) -> str:
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, *, rate_limit_per_second: float | None = None, open_channels: bool = False) -> None:
+        """``rate_limit_per_second`` answers ``chat.postMessage`` beyond it with 429s (a sliding
+        one-second window); ``open_channels`` lets the bot post in any channel (the benchmark)."""
+        self.rate_limit = rate_limit_per_second
+        self.rate_limited = 0
+        self.open_channels = open_channels
+        self._window: list[float] = []
         self.calls: list[Call] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
         """(response_url key, body) for every POST to a ``response_url``."""
@@ -79,6 +86,7 @@ class FakeSlack:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{key}", self._response)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/_fake/stats", self._stats)
         self._app = app
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -88,9 +96,7 @@ class FakeSlack:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
 
     async def close(self) -> None:
         for ws in self._sockets:
@@ -119,6 +125,17 @@ class FakeSlack:
         self.faults.setdefault(method, []).append(Fault(status, error, headers))
 
     # --- inspection -----------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """What a benchmark needs to know: requests, 429s, top-level posts per channel."""
+        return {
+            "requests": len(self.calls_to("chat.postMessage")),
+            "rate_limited": self.rate_limited,
+            "posts": {channel: len(self.posts(channel)) for channel in self.messages if self.posts(channel)},
+        }
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        return _json(self.stats())
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
@@ -152,6 +169,14 @@ class FakeSlack:
         args = await self._args(request)
         auth = request.headers.get("Authorization", "")
         self.calls.append(Call(method, args, auth.removeprefix("Bearer ") or None))
+        if self.rate_limit and method == "chat.postMessage":
+            now = time.monotonic()
+            self._window = [t for t in self._window if now - t < 1.0]
+            if len(self._window) >= self.rate_limit:
+                self.rate_limited += 1
+                retry = max(1, round(1.0 - (now - self._window[0])))
+                return _json({"ok": False, "error": "ratelimited"}, 429, {"Retry-After": str(retry)})
+            self._window.append(now)
         queued = self.faults.get(method)
         if queued:
             fault = queued.pop(0)
@@ -170,7 +195,7 @@ class FakeSlack:
         return {"ok": True, "user": {"id": user, "team_id": TEAM, **self.users.get(user, {})}}
 
     def _check_postable(self, channel: str) -> str | None:
-        if channel.startswith("D"):
+        if channel.startswith("D") or self.open_channels:
             return None
         known = self.channels.get(channel)
         if known is None:
@@ -180,6 +205,14 @@ class FakeSlack:
         if not known.get("is_member"):
             return "not_in_channel"
         return None
+
+    async def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+        kept = [m for m in self.messages.get(channel, []) if m["ts"] != ts]
+        if len(kept) == len(self.messages.get(channel, [])):
+            return {"ok": False, "error": "message_not_found"}
+        self.messages[channel] = kept
+        return {"ok": True, "channel": channel, "ts": ts}
 
     async def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
@@ -276,3 +309,26 @@ class FakeSlack:
                 return
             await asyncio.sleep(0.05)
         raise AssertionError("no Socket Mode connection")
+
+
+async def _serve_forever(rate_limit: float | None, open_channels: bool) -> None:
+    """Run a fake in its own process (the benchmark), until standard input closes."""
+    import sys
+
+    fake = FakeSlack(rate_limit_per_second=rate_limit, open_channels=open_channels)
+    await fake.start()
+    try:
+        print(json.dumps({"port": fake.port, "api_url": fake.api_url}), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    finally:
+        await fake.close()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A fake Slack Web API on 127.0.0.1")
+    parser.add_argument("--rate-limit", type=float, default=None)
+    parser.add_argument("--open-channels", action="store_true")
+    options = parser.parse_args()
+    asyncio.run(_serve_forever(options.rate_limit, options.open_channels))
