@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit clean console
+.PHONY: run test lint typecheck unit clean console bench
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,16 +22,20 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot adapters tests
+	$(BIN)/ruff check bot adapters bench tests
 	$(BIN)/ruff format --check bot adapters tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP)
-	$(BIN)/ruff check bot adapters tests
+	$(BIN)/ruff check bot adapters bench tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# The benchmark of PRODUCT.md §4 (about 5 minutes on 2 cores); writes bench/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m bench

@@ -120,8 +120,7 @@ class Dispatcher:
         user = event.user
         platform = self._platforms[user.platform]
         now = self._s.clock.now()
-        community = await self._s.repo.community(user.platform, user.workspace_id, now)
-        member = await self._s.repo.find_member(community.id, user.user_id)
+        community, member = await self._s.repo.community_and_member(user.platform, user.workspace_id, user.user_id, now)
         is_moderator = await self._s.community.is_moderator(community.id, user.user_id, event.is_admin, event.roles)
         return Context(user, event.channel, community, platform, is_moderator, member)
 

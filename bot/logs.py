@@ -35,7 +35,11 @@ def configure_logging(level: str = "INFO", fmt: Literal["json", "console"] | Non
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(processors=[*shared, renderer]))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[*shared, structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]
+        )
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

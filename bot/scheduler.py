@@ -27,7 +27,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -40,7 +40,7 @@ from bot.metrics import Metrics
 from bot.ports import Platform
 from bot.schedule_times import occurrences_between
 from bot.services.posting import Outcome, PostingService, post_marker
-from bot.storage.repository import Repository, ScheduleRow
+from bot.storage.repository import CommunityRow, Repository, ScheduleRow
 
 __all__ = ["CLAIM_GRACE", "Scheduler", "TickResult"]
 
@@ -85,13 +85,16 @@ class Scheduler:
         )
         self.on_posted: list[Callable[[ScheduleRow, Outcome], Awaitable[None]]] = []
         self._inflight: set[asyncio.Task[Any]] = set()
+        self._armed: dict[WallClock, set[int]] = {}
+        """Which schedules each alarm wakes: one APScheduler job per distinct wall-clock time."""
+        self._alarm_of: dict[int, WallClock] = {}
 
     @property
     def running(self) -> bool:
         return self._aps is None or self._aps.running
 
     async def start(self) -> TickResult:
-        """Resolve unconfirmed posts, catch up what was missed, then arm one job per schedule."""
+        """Resolve unconfirmed posts, catch up what was missed, then arm the alarms."""
         await self.recover()
         results = await self.run_due()
         schedules = await self._repo.active_schedules()
@@ -112,36 +115,56 @@ class Scheduler:
             await asyncio.wait(pending, timeout=grace)
 
     def schedule_changed(self, schedule: ScheduleRow) -> None:
-        """Replace (or remove) the schedule's job; called after every change a moderator makes."""
+        """Move the schedule to the alarm of its (new) time, or off every alarm if it is paused or off;
+        called after every change a moderator makes."""
         if self._aps is None:
             return
+        self._disarm(schedule.id)
         if schedule.active:
             self._arm(schedule)
-        elif self._aps.get_job(_job_id(schedule.id)):
-            self._aps.remove_job(_job_id(schedule.id))
 
     def jobs(self) -> dict[int, datetime | None]:
         """Each armed schedule's next wake-up (for tests and ``/healthz``)."""
         if self._aps is None:
             return {}
-        return {int(job.id.split(":")[1]): job.next_run_time for job in self._aps.get_jobs()}
+        result = {}
+        for alarm, schedule_ids in self._armed.items():
+            job = self._aps.get_job(_job_id(alarm))
+            for schedule_id in schedule_ids:
+                result[schedule_id] = job.next_run_time if job else None
+        return result
 
     def _arm(self, schedule: ScheduleRow) -> None:
+        """Schedules at the same wall-clock time share one alarm: thousands of communities posting
+        on Monday at 18:00 Berlin time are one job that fans out, not thousands of jobs."""
         assert self._aps is not None
-        at = time.fromisoformat(schedule.local_time)
-        trigger = CronTrigger(
-            day_of_week=schedule.weekday, hour=at.hour, minute=at.minute, timezone=ZoneInfo(schedule.timezone)
-        )
-        self._aps.add_job(self._fire, trigger, args=[schedule.id], id=_job_id(schedule.id), replace_existing=True)
+        alarm = WallClock(schedule.weekday, schedule.local_time, schedule.timezone)
+        self._alarm_of[schedule.id] = alarm
+        waking = self._armed.setdefault(alarm, set())
+        waking.add(schedule.id)
+        if len(waking) == 1:
+            at = time.fromisoformat(alarm.local_time)
+            trigger = CronTrigger(day_of_week=alarm.weekday, hour=at.hour, minute=at.minute, timezone=_zone(alarm.zone))
+            self._aps.add_job(self._fire, trigger, args=[alarm], id=_job_id(alarm), replace_existing=True)
 
-    async def _fire(self, schedule_id: int) -> None:
+    def _disarm(self, schedule_id: int) -> None:
+        assert self._aps is not None
+        alarm = self._alarm_of.pop(schedule_id, None)
+        if alarm is None:
+            return
+        waking = self._armed[alarm]
+        waking.discard(schedule_id)
+        if not waking:
+            del self._armed[alarm]
+            if self._aps.get_job(_job_id(alarm)):
+                self._aps.remove_job(_job_id(alarm))
+
+    async def _fire(self, alarm: WallClock) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
         try:
-            schedule = await self._repo.schedule_by_id(schedule_id)
-            if schedule is not None:
-                await self.tick(schedule)
+            await self._run(await self._repo.schedules_by_id(self._armed.get(alarm, set())))
         finally:
             if task is not None:
                 self._inflight.discard(task)
@@ -152,13 +175,20 @@ class Scheduler:
         The ledger is read once for all schedules; only those owed something do more work, and
         they run concurrently (the posting service bounds how many posts are under way).
         """
+        return await self._run(await self._repo.active_schedules())
+
+    async def _run(self, schedules: list[ScheduleRow]) -> TickResult:
         now = self._clock.now()
         last = await self._repo.last_occurrences()
-        due = []
-        for schedule in await self._repo.active_schedules():
+        owing = []
+        for schedule in schedules:
+            if not schedule.active:
+                continue
             owed = self._owed_since(schedule, last.get((schedule.community_id, schedule.kind)), now)
             if owed:
-                due.append(self._settle(schedule, owed, now))
+                owing.append((schedule, owed))
+        communities = await self._repo.communities_by_id({schedule.community_id for schedule, _ in owing})
+        due = [self._settle(schedule, owed, now, communities[schedule.community_id]) for schedule, owed in owing]
         results: TickResult = []
         for outcome in await asyncio.gather(*due):
             results += outcome
@@ -173,11 +203,13 @@ class Scheduler:
         owed = self._owed_since(schedule, last, now)
         if not owed:
             return []
-        return await self._settle(schedule, owed, now)
-
-    async def _settle(self, schedule: ScheduleRow, owed: list[datetime], now: datetime) -> TickResult:
         community = await self._repo.community_by_id(schedule.community_id)
         assert community is not None
+        return await self._settle(schedule, owed, now, community)
+
+    async def _settle(
+        self, schedule: ScheduleRow, owed: list[datetime], now: datetime, community: CommunityRow
+    ) -> TickResult:
         newest, older = owed[-1], owed[:-1]
         for moment in older:
             await self._repo.skip_occurrence(community.id, schedule.kind, occurrence_key(moment), "collapsed", now)
@@ -280,5 +312,17 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _job_id(schedule_id: int) -> str:
-    return f"schedule:{schedule_id}"
+class WallClock(NamedTuple):
+    """A weekly wall-clock time in a zone: what an alarm is set for."""
+
+    weekday: int
+    local_time: str
+    zone: str
+
+    @classmethod
+    def of(cls, schedule: ScheduleRow) -> WallClock:
+        return cls(schedule.weekday, schedule.local_time, schedule.timezone)
+
+
+def _job_id(alarm: WallClock) -> str:
+    return f"alarm:{alarm.weekday}:{alarm.local_time}:{alarm.zone}"

@@ -28,7 +28,7 @@ from adapters.discord.render import BUTTON_PREFIX, FORM_PREFIX, form_values, ren
 from bot.commands import CommandSpec, OptionKind
 from bot.errors import UserError
 from bot.events import ButtonPress, ChannelRef, Command, FormSubmit, Message, PostedRef, Reply, UserRef
-from bot.pace import Pace
+from bot.pace import BURST_SHARE, Pace
 from bot.ports import PostFailed
 from bot.settings import Settings
 from bot.suggest import suggest
@@ -80,6 +80,9 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sb:(
 
 class SecureBaseClient(discord.Client):
     def __init__(self, adapter: DiscordAdapter, intents: discord.Intents, guild_ready_timeout: float) -> None:
+        # The bot never joins voice: the missing voice libraries are not worth a warning at every start.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
@@ -111,7 +114,8 @@ class DiscordAdapter:
         self._intents = intents or discord.Intents.none()
         self._intents.guilds = True  # channel and role cache, for permission checks
         self.client = SecureBaseClient(self, self._intents, guild_ready_timeout)
-        self._pace = Pace(settings.discord_requests_per_second)
+        rate = settings.discord_requests_per_second
+        self._pace = Pace(rate, burst=rate * BURST_SHARE)
         _throttle_bucket_sweeps(self.client.http)
         self._app: App | None = None
         self._task: asyncio.Task[None] | None = None

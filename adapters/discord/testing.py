@@ -410,6 +410,7 @@ class FakeDiscord:
         return {
             "requests": len(channel_posts),
             "rate_limited": self.rate_limited,
+            "cpu_seconds": time.process_time(),
             "posts": {channel: len(messages) for channel, messages in self.messages.items() if messages},
         }
 

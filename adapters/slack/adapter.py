@@ -41,7 +41,7 @@ from adapters.slack.errors import BOT_NAME, slack_error_code, to_post_failed
 from adapters.slack.home import home_view
 from bot.errors import UserError
 from bot.events import ButtonPress, ChannelRef, FormSubmit, Message, PostedRef, UserRef
-from bot.pace import Pace
+from bot.pace import BURST_SHARE, Pace
 from bot.ports import PostFailed
 from bot.settings import Settings, SettingsError
 
@@ -94,7 +94,7 @@ class SlackAdapter:
         self._settings = settings
         self._app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
         self._drain_seconds = drain_seconds
-        self._pace = Pace(settings.slack_requests_per_second)
+        self._pace = Pace(settings.slack_requests_per_second, burst=settings.slack_requests_per_second * BURST_SHARE)
         self._sdk_logger = _quiet_logger("securebase.slack.sdk")
         self.retry_handlers: list[AsyncRetryHandler] = [
             AsyncConnectionErrorRetryHandler(),

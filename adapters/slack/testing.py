@@ -131,6 +131,7 @@ class FakeSlack:
         return {
             "requests": len(self.calls_to("chat.postMessage")),
             "rate_limited": self.rate_limited,
+            "cpu_seconds": time.process_time(),
             "posts": {channel: len(self.posts(channel)) for channel in self.messages if self.posts(channel)},
         }
 

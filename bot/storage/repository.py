@@ -143,7 +143,7 @@ class CustomLessonRow:
     try_this: str
 
 
-def _schedule(row: sqlite3.Row) -> ScheduleRow:
+def _schedule(row: sqlite3.Row | dict[str, Any]) -> ScheduleRow:
     return ScheduleRow(
         id=row["id"],
         community_id=row["community_id"],
@@ -197,6 +197,24 @@ CACHE_SECONDS = 30.0
 process are seen at once (the cache is dropped); a second process's changes within this bound."""
 
 
+CONFIGURATION_COLUMNS = """
+    (SELECT json_group_array(json_array(kind, ref)) FROM (
+        SELECT kind, ref FROM moderators WHERE community_id = c.id ORDER BY kind, ref)),
+    (SELECT json_group_array(json_object(
+        'id', id, 'community_id', community_id, 'kind', kind, 'channel_id', channel_id, 'weekday', weekday,
+        'local_time', local_time, 'timezone', timezone, 'track_id', track_id, 'enabled', enabled,
+        'paused', paused, 'pause_reason', pause_reason, 'configured_by', configured_by, 'updated_at', updated_at))
+        FROM (SELECT * FROM schedules WHERE community_id = c.id ORDER BY kind)),
+    (SELECT json_group_array(content_id) FROM content_toggles WHERE community_id = c.id AND enabled = 0),
+    (SELECT json_group_array(json_array(id, text)) FROM (
+        SELECT id, text FROM custom_prompts WHERE community_id = c.id ORDER BY id)),
+    (SELECT json_group_array(json_array(id, title, summary, body, try_this)) FROM (
+        SELECT id, title, summary, body, try_this FROM custom_lessons WHERE community_id = c.id ORDER BY id)),
+    c.read_replies
+"""
+"""A community's whole configuration as columns of a query over ``communities c``."""
+
+
 class Repository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -218,6 +236,31 @@ class Repository:
         self._config.setdefault(community_id, {})[key] = (time.monotonic() + CACHE_SECONDS, value)
         return value
 
+    async def _setting(self, community_id: int, key: str) -> Any:
+        hit, value = self._cached(community_id, key)
+        if not hit:
+            await self._load_configuration(community_id)
+            hit, value = self._cached(community_id, key)
+        return value
+
+    async def _load_configuration(self, community_id: int) -> None:
+        """A community's whole configuration in one round trip, so a member's first command in a
+        community costs one query for it, not one per setting."""
+        row = await self.db.fetchone(
+            f"SELECT {CONFIGURATION_COLUMNS} FROM communities c WHERE c.id = :c",
+            {"c": community_id},
+        )
+        assert row is not None
+        self._remember_configuration(community_id, row)
+
+    def _remember_configuration(self, community_id: int, row: Sequence[Any]) -> None:
+        self._remember(community_id, "moderators", [(kind, ref) for kind, ref in json.loads(row[0])])
+        self._remember(community_id, "schedules", [_schedule(item) for item in json.loads(row[1])])
+        self._remember(community_id, "disabled", frozenset(json.loads(row[2])))
+        self._remember(community_id, "custom_prompts", [CustomPromptRow(*item) for item in json.loads(row[3])])
+        self._remember(community_id, "custom_lessons", [CustomLessonRow(*item) for item in json.loads(row[4])])
+        self._remember(community_id, "read_replies", bool(row[5]))
+
     def forget(self, community_id: int) -> None:
         """Drop everything cached about a community (after any change to its configuration)."""
         self._config.pop(community_id, None)
@@ -229,28 +272,43 @@ class Repository:
 
     async def community(self, platform: str, workspace_id: str, now: datetime) -> CommunityRow:
         """The community, created on first contact."""
+        community, _ = await self.community_and_member(platform, workspace_id, None, now)
+        return community
+
+    async def community_and_member(
+        self, platform: str, workspace_id: str, user_id: str | None, now: datetime
+    ) -> tuple[CommunityRow, MemberRow | None]:
+        """Who is asking, and where: every event starts here, so on a cold cache the community,
+        its whole configuration and the member's row come back in one round trip."""
         cached = self._communities.get((platform, workspace_id))
         if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-        found = await self._community(platform, workspace_id, now)
-        self._communities[(platform, workspace_id)] = (time.monotonic() + CACHE_SECONDS, found)
-        return found
-
-    async def _community(self, platform: str, workspace_id: str, now: datetime) -> CommunityRow:
+            community = cached[1]
+            return community, (await self.find_member(community.id, user_id) if user_id is not None else None)
         sql = (
-            "SELECT id, platform, workspace_id, region, alerts_channel FROM communities "
-            "WHERE platform = ? AND workspace_id = ?"
+            f"SELECT c.id, c.platform, c.workspace_id, c.region, c.alerts_channel, {CONFIGURATION_COLUMNS}, "
+            "(SELECT json_array(m.id, m.consented_at) FROM members m WHERE m.community_id = c.id AND m.user_id = :u) "
+            "FROM communities c WHERE c.platform = :p AND c.workspace_id = :w"
         )
-        row = await self.db.fetchone(sql, (platform, workspace_id))
+        params = {"p": platform, "w": workspace_id, "u": user_id}
+        row = await self.db.fetchone(sql, params)
         if row is None:
             await self.db.execute(
                 "INSERT INTO communities (platform, workspace_id, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (platform, workspace_id) DO NOTHING",
                 (platform, workspace_id, _iso(now)),
             )
-            row = await self.db.fetchone(sql, (platform, workspace_id))
+            row = await self.db.fetchone(sql, params)
             assert row is not None
-        return CommunityRow(*row)
+        values = tuple(row)
+        community = CommunityRow(*values[:5])
+        self._communities[(platform, workspace_id)] = (time.monotonic() + CACHE_SECONDS, community)
+        self._remember_configuration(community.id, values[5:-1])
+        if user_id is None:
+            return community, None
+        found = json.loads(values[-1]) if values[-1] else None
+        member = MemberRow(found[0], community.id, user_id, found[1]) if found else None
+        self._remember_member(community.id, user_id, member)
+        return community, member
 
     async def community_by_id(self, community_id: int) -> CommunityRow | None:
         row = await self.db.fetchone(
@@ -258,6 +316,17 @@ class Repository:
             (community_id,),
         )
         return CommunityRow(*row) if row else None
+
+    async def communities_by_id(self, ids: set[int]) -> dict[int, CommunityRow]:
+        """Many communities in one round trip (the weekly fan-out settles thousands at once)."""
+        if not ids:
+            return {}
+        rows = await self.db.fetchall(
+            "SELECT id, platform, workspace_id, region, alerts_channel FROM communities "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(ids)),),
+        )
+        return {row[0]: CommunityRow(*row) for row in rows}
 
     async def set_safety(self, community_id: int, *, region: str | None, alerts_channel: str | None) -> None:
         self.forget(community_id)
@@ -295,10 +364,13 @@ class Repository:
             key,
         )
         found = MemberRow(*row) if row else None
-        self._members[key] = (time.monotonic() + CACHE_SECONDS, found)
+        self._remember_member(community_id, user_id, found)
+        return found
+
+    def _remember_member(self, community_id: int, user_id: str, member: MemberRow | None) -> None:
+        self._members[(community_id, user_id)] = (time.monotonic() + CACHE_SECONDS, member)
         if len(self._members) > MEMBER_CACHE_SIZE:
             self._members.popitem(last=False)
-        return found
 
     async def set_consent(self, member_id: int, when: datetime | None) -> None:
         await self.db.execute(
@@ -309,13 +381,7 @@ class Repository:
                 del self._members[key]
 
     async def moderators(self, community_id: int) -> list[tuple[str, str]]:
-        hit, value = self._cached(community_id, "moderators")
-        if hit:
-            return list(value)
-        rows = await self.db.fetchall(
-            "SELECT kind, ref FROM moderators WHERE community_id = ? ORDER BY kind, ref", (community_id,)
-        )
-        return list(self._remember(community_id, "moderators", [(row[0], row[1]) for row in rows]))
+        return list(await self._setting(community_id, "moderators"))
 
     async def replace_moderators(self, community_id: int, kind: str, refs: Sequence[str]) -> None:
         self.forget(community_id)
@@ -332,11 +398,7 @@ class Repository:
         return next((row for row in await self.schedules(community_id) if row.kind == kind), None)
 
     async def schedules(self, community_id: int) -> list[ScheduleRow]:
-        hit, value = self._cached(community_id, "schedules")
-        if hit:
-            return list(value)
-        rows = await self.db.fetchall("SELECT * FROM schedules WHERE community_id = ? ORDER BY kind", (community_id,))
-        return list(self._remember(community_id, "schedules", [_schedule(row) for row in rows]))
+        return list(await self._setting(community_id, "schedules"))
 
     async def save_schedule(self, schedule: ScheduleRow, now: datetime) -> ScheduleRow:
         self.forget(schedule.community_id)
@@ -385,6 +447,16 @@ class Repository:
     async def schedule_by_id(self, schedule_id: int) -> ScheduleRow | None:
         row = await self.db.fetchone("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
         return _schedule(row) if row else None
+
+    async def schedules_by_id(self, ids: set[int]) -> list[ScheduleRow]:
+        """Many schedules in one round trip (an alarm wakes every schedule set for its time)."""
+        if not ids:
+            return []
+        rows = await self.db.fetchall(
+            "SELECT * FROM schedules WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps(sorted(ids)),),
+        )
+        return [_schedule(row) for row in rows]
 
     async def active_schedules(self) -> list[ScheduleRow]:
         rows = await self.db.fetchall("SELECT * FROM schedules WHERE enabled = 1 AND paused = 0 ORDER BY id")
@@ -644,13 +716,7 @@ class Repository:
     # --- content ---------------------------------------------------------------------------------
 
     async def disabled_content(self, community_id: int) -> set[str]:
-        hit, value = self._cached(community_id, "disabled")
-        if hit:
-            return set(value)
-        rows = await self.db.fetchall(
-            "SELECT content_id FROM content_toggles WHERE community_id = ? AND enabled = 0", (community_id,)
-        )
-        return set(self._remember(community_id, "disabled", frozenset(row[0] for row in rows)))
+        return set(await self._setting(community_id, "disabled"))
 
     async def set_content_enabled(self, community_id: int, content_id: str, enabled: bool) -> None:
         self.forget(community_id)
@@ -668,13 +734,7 @@ class Repository:
         )
 
     async def custom_prompts(self, community_id: int) -> list[CustomPromptRow]:
-        hit, value = self._cached(community_id, "custom_prompts")
-        if hit:
-            return list(value)
-        rows = await self.db.fetchall(
-            "SELECT id, text FROM custom_prompts WHERE community_id = ? ORDER BY id", (community_id,)
-        )
-        return list(self._remember(community_id, "custom_prompts", [CustomPromptRow(*row) for row in rows]))
+        return list(await self._setting(community_id, "custom_prompts"))
 
     async def add_custom_lesson(
         self, community_id: int, title: str, summary: str, body: str, try_this: str, now: datetime
@@ -687,14 +747,7 @@ class Repository:
         )
 
     async def custom_lessons(self, community_id: int) -> list[CustomLessonRow]:
-        hit, value = self._cached(community_id, "custom_lessons")
-        if hit:
-            return list(value)
-        rows = await self.db.fetchall(
-            "SELECT id, title, summary, body, try_this FROM custom_lessons WHERE community_id = ? ORDER BY id",
-            (community_id,),
-        )
-        return list(self._remember(community_id, "custom_lessons", [CustomLessonRow(*row) for row in rows]))
+        return list(await self._setting(community_id, "custom_lessons"))
 
     # --- audit and stats --------------------------------------------------------------------------
 
@@ -784,11 +837,7 @@ class Repository:
         return changed > 0
 
     async def reads_replies(self, community_id: int) -> bool:
-        hit, value = self._cached(community_id, "read_replies")
-        if hit:
-            return bool(value)
-        on = await self.db.scalar("SELECT read_replies FROM communities WHERE id = ?", (community_id,))
-        return bool(self._remember(community_id, "read_replies", bool(on)))
+        return bool(await self._setting(community_id, "read_replies"))
 
     async def set_read_replies(self, community_id: int, on: bool) -> None:
         self.forget(community_id)

@@ -284,11 +284,46 @@ async def test_apscheduler_jobs_follow_schedule_changes(tmp_path: Path) -> None:
         # Fire the real job now, with the clock at the occurrence: it reaches the same tick.
         clock.set(datetime(2026, 11, 30, 17, 30, 5, tzinfo=UTC))
         assert app.scheduler._aps is not None
-        app.scheduler._aps.modify_job("schedule:1", next_run_time=datetime.now(UTC))
+        (alarm,) = app.scheduler._aps.get_jobs()
+        app.scheduler._aps.modify_job(alarm.id, next_run_time=datetime.now(UTC))
         for _ in range(100):
             if platform.posts():
                 break
             await asyncio.sleep(0.02)
         assert len(platform.posts()) == 1
+    finally:
+        await app.close()
+
+
+async def test_schedules_at_the_same_wall_clock_share_one_alarm(tmp_path: Path) -> None:
+    """Thousands of communities posting on Monday at 18:00 Berlin are one job that fans out."""
+    from bot.app import build_app
+    from bot.clock import SimulatedClock
+    from bot.settings import Settings
+
+    platform = RecordingPlatform()
+    clock = SimulatedClock(MONDAY_0900 - timedelta(hours=1))
+    app = await build_app(Settings(SECUREBASE_DB=str(tmp_path / "a.db")), {"test": platform}, clock=clock)  # type: ignore[call-arg]
+    try:
+        await app.start()
+        for workspace in ("w1", "w2", "w3"):
+            line = "setup prompts channel:#r day:monday time:18:00 timezone:Europe/Berlin"
+            await app.dispatcher.handle_line(
+                UserRef("test", workspace, "mia"), ChannelRef("test", workspace, "g"), line, is_admin=True
+            )
+        assert app.scheduler._aps is not None
+        assert len(app.scheduler._aps.get_jobs()) == 1 and len(app.scheduler.jobs()) == 3
+        await app.dispatcher.handle_line(
+            UserRef("test", "w3", "mia"), ChannelRef("test", "w3", "g"), "setup prompts time:19:00", is_admin=True
+        )
+        assert len(app.scheduler._aps.get_jobs()) == 2
+        clock.set(datetime(2026, 11, 30, 17, 0, 5, tzinfo=UTC))  # 18:00 in Berlin
+        (shared,) = [job for job in app.scheduler._aps.get_jobs() if "18:00" in job.id]
+        app.scheduler._aps.modify_job(shared.id, next_run_time=datetime.now(UTC))
+        for _ in range(100):
+            if len(platform.posts()) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert sorted(sent.target.workspace_id for sent in platform.posts()) == ["w1", "w2"]  # type: ignore[union-attr]
     finally:
         await app.close()
