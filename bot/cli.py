@@ -169,11 +169,16 @@ def validate(directory: Path | None) -> None:
     help="The slash command's name (SLACK_COMMAND).",
 )
 @click.option("--socket-mode", is_flag=True, help="Socket Mode (SLACK_APP_TOKEN): no request URLs needed.")
-def slack_manifest(base_url: str, slash_command: str, socket_mode: bool) -> None:
+@click.option(
+    "--read-replies", is_flag=True, help="Subscribe to channel messages (for setup safety read_replies:true)."
+)
+def slack_manifest(base_url: str, slash_command: str, socket_mode: bool, read_replies: bool) -> None:
     """Print the Slack app manifest (YAML): paste it at api.slack.com/apps → Create New App → From a manifest."""
     from adapters.slack.manifest import manifest_yaml
 
     if not base_url.startswith(("https://", "http://")):
         click.echo(f'--url must be an address such as https://bot.example.org, got "{base_url}".', err=True)
         sys.exit(2)
-    click.echo(manifest_yaml(base_url, command=slash_command, socket_mode=socket_mode), nl=False)
+    click.echo(
+        manifest_yaml(base_url, command=slash_command, socket_mode=socket_mode, read_replies=read_replies), nl=False
+    )

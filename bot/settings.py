@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
     discord_api_base: str = Field("https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE"))
     discord_guild_ids: str = Field("", validation_alias=_env("DISCORD_GUILD_IDS"))
+    discord_read_replies: bool = Field(False, validation_alias=_env("DISCORD_READ_REPLIES"))
+    """Ask Discord for message content (a privileged intent), so communities may turn on reading
+    prompt-thread replies for crisis language (``setup safety read_replies:true``)."""
     discord_requests_per_second: float = Field(
         45.0, ge=0, le=10_000, validation_alias=_env("DISCORD_REQUESTS_PER_SECOND")
     )

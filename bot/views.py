@@ -199,7 +199,10 @@ def consent_message(purpose: str, then_action: str) -> Message:
             f"To {purpose} I need to store it, linked to you, in this community's Secure Base database. "
             "What you write is treated as sensitive health information: journal entries are encrypted, "
             "nothing you write appears in logs or to moderators, and `mydata` exports or deletes it all "
-            "at any time.\n\nDo you agree to that?"
+            "at any time.\n\nOne exception to keep you safe: if something you write suggests you may be in "
+            "danger, I'll send you support lines privately and, if this community has set up safety alerts, "
+            "let its moderators know that you may need support, never what you wrote."
+            "\n\nDo you agree to that?"
         ),
         buttons=(
             Button("Yes, I agree", f"consent:yes:{then_action}", ButtonStyle.PRIMARY),

@@ -27,7 +27,17 @@ from adapters.discord.commands import build_tree
 from adapters.discord.render import BUTTON_PREFIX, FORM_PREFIX, form_values, render_form, render_message
 from bot.commands import CommandSpec, OptionKind
 from bot.errors import UserError
-from bot.events import ButtonPress, ChannelRef, Command, FormSubmit, Message, PostedRef, Reply, UserRef
+from bot.events import (
+    ButtonPress,
+    ChannelRef,
+    Command,
+    FormSubmit,
+    Message,
+    MessagePosted,
+    PostedRef,
+    Reply,
+    UserRef,
+)
 from bot.pace import BURST_SHARE, Pace
 from bot.ports import PostFailed
 from bot.settings import Settings
@@ -94,6 +104,10 @@ class SecureBaseClient(discord.Client):
     async def setup_hook(self) -> None:
         self.add_dynamic_items(CoreButton)
 
+    async def on_message(self, message: discord.Message) -> None:
+        if not message.author.bot and isinstance(message.channel, discord.Thread):
+            await self.adapter.on_thread_reply(message, message.channel)
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.modal_submit:
             data: dict[str, Any] = dict(interaction.data or {})
@@ -113,6 +127,9 @@ class DiscordAdapter:
         self._settings = settings
         self._intents = intents or discord.Intents.none()
         self._intents.guilds = True  # channel and role cache, for permission checks
+        if settings.discord_read_replies:  # privileged: only when communities may turn reading on
+            self._intents.guild_messages = True
+            self._intents.message_content = True
         self.client = SecureBaseClient(self, self._intents, guild_ready_timeout)
         rate = settings.discord_requests_per_second
         self._pace = Pace(rate, burst=rate * BURST_SHARE)
@@ -186,6 +203,21 @@ class DiscordAdapter:
         values = form_values(dict(interaction.data or {}))
         event = FormSubmit(user, channel, form_id, values, is_admin=is_admin, roles=roles)
         await self._answer(interaction, self._core.dispatcher.handle(event))
+
+    async def on_thread_reply(self, message: discord.Message, thread: discord.Thread) -> None:
+        """A reply in a thread: read for crisis language only where the community turned that on;
+        the answer, if any, goes to the author as a direct message, never into the thread."""
+        workspace = str(thread.guild.id)
+        user = UserRef(self.name, workspace, str(message.author.id), message.author.display_name)
+        channel = ChannelRef(self.name, workspace, str(thread.parent_id), str(thread.id))
+        reply = await self._core.dispatcher.handle_message(
+            MessagePosted(user, channel, message.content, str(message.id))
+        )
+        for shown in reply.messages if reply else ():
+            try:
+                await self.send_private(user, shown)
+            except PostFailed as failure:
+                log.warning("support_dm_failed", reason=failure.reason)
 
     async def suggest(self, interaction: discord.Interaction, kind: OptionKind, typed: str) -> list[tuple[str, str]]:
         workspace = str(interaction.guild_id or f"dm-{interaction.user.id}")

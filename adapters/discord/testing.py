@@ -395,6 +395,20 @@ class FakeDiscord:
         record = self._interaction(5, data, member, self.channel_id("general"), None)
         return await self.send(record)
 
+    async def say(self, channel: str, content: str, *, member: JSON) -> None:
+        """A member writes ``content`` in ``channel`` (a thread): a MESSAGE_CREATE on the gateway."""
+        author = member["user"]
+        message = {
+            **_message_defaults(author),
+            "id": snowflake(self._ids),
+            "channel_id": channel,
+            "guild_id": self.guild_id,
+            "content": content,
+            "member": {key: value for key, value in member.items() if key != "user"},
+        }
+        self.messages.setdefault(channel, []).append(message)
+        await self.dispatch("MESSAGE_CREATE", message)
+
     def _command_id(self, name: str) -> str:
         for synced in self.commands.values():
             for command in synced:
@@ -622,6 +636,7 @@ class FakeDiscord:
         }
         self.channels[thread_id] = thread
         self.messages[thread_id] = []
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         for posted in self.messages.get(channel, []):
             if posted["id"] == message:
                 posted["thread"] = thread
@@ -729,7 +744,9 @@ class DiscordBot:
 
 
 @asynccontextmanager
-async def discord_bot(fake: FakeDiscord, db: Path, clock: Any = None) -> AsyncIterator[DiscordBot]:
+async def discord_bot(
+    fake: FakeDiscord, db: Path, clock: Any = None, *, read_replies: bool = False
+) -> AsyncIterator[DiscordBot]:
     """Start the adapter and the core on ``db`` against ``fake``; stop both after.
 
     The retry back-off is recorded, not slept, so fault tests stay fast. discord.py's
@@ -744,7 +761,10 @@ async def discord_bot(fake: FakeDiscord, db: Path, clock: Any = None) -> AsyncIt
 
     base, gateway = discord.http.Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     settings = Settings(  # type: ignore[call-arg]
-        SECUREBASE_DB=str(db), DISCORD_TOKEN=fake.token, DISCORD_API_BASE=fake.api_base
+        SECUREBASE_DB=str(db),
+        DISCORD_TOKEN=fake.token,
+        DISCORD_API_BASE=fake.api_base,
+        DISCORD_READ_REPLIES=read_replies,
     )
     adapter = DiscordAdapter(settings, guild_ready_timeout=0.05)
     sleeps: list[float] = []

@@ -40,7 +40,7 @@ from adapters.slack.delivery import Delivery, Interaction
 from adapters.slack.errors import BOT_NAME, slack_error_code, to_post_failed
 from adapters.slack.home import home_view
 from bot.errors import UserError
-from bot.events import ButtonPress, ChannelRef, FormSubmit, Message, PostedRef, UserRef
+from bot.events import ButtonPress, ChannelRef, FormSubmit, Message, MessagePosted, PostedRef, UserRef
 from bot.pace import BURST_SHARE, Pace
 from bot.ports import PostFailed
 from bot.settings import Settings, SettingsError
@@ -121,6 +121,7 @@ class SlackAdapter:
         self.bolt.action(re.compile("^" + re.escape(ACTION_PREFIX)))(self._on_action)
         self.bolt.view_submission(FORM_CALLBACK)(self._on_submit)
         self.bolt.event("app_home_opened")(self._on_home_opened)
+        self.bolt.event("message")(self._on_message)
         self._admins = AdminCache(self.client, ttl=admin_ttl)
         self._delivery = Delivery(self.client, retry_handlers=self.retry_handlers, logger=self._sdk_logger)
         self._core: App | None = None
@@ -311,6 +312,22 @@ class SlackAdapter:
         if event.get("tab", "home") == "home" and not self._stopping:
             team = _id(body.get("team_id")) or _id(event.get("view", {}).get("team_id"))
             self._spawn(self.publish_home(team, _id(event.get("user"))), "home")
+
+    async def _on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A reply in a thread: read for crisis language only where the community turned that on
+        (``setup safety read_replies:true``); the answer, if any, goes privately to the author."""
+        thread, ts = _id(event.get("thread_ts")), _id(event.get("ts"))
+        if self._stopping or event.get("bot_id") or event.get("subtype") or not thread or thread == ts:
+            return
+        self._spawn(self._reply_read(_id(body.get("team_id")), event, thread), "message")
+
+    async def _reply_read(self, team: str, event: dict[str, Any], thread: str) -> None:
+        user = _id(event.get("user"))
+        channel = ChannelRef(self.name, team, _id(event.get("channel")), thread)
+        posted = MessagePosted(UserRef(self.name, team, user), channel, _id(event.get("text")), _id(event.get("ts")))
+        reply = await self._app.dispatcher.handle_message(posted)
+        for message in reply.messages if reply else ():
+            await self._delivery.direct(user, message)
 
     # --- turning payloads into core events ----------------------------------------------------------
 

@@ -28,9 +28,12 @@ BOT_SCOPES: tuple[tuple[str, str], ...] = (
 DESCRIPTION = "Gentle lessons, quizzes and reflection prompts about attachment styles, for support groups."
 
 
-def manifest(base_url: str, *, command: str = "/securebase", socket_mode: bool = False) -> dict[str, Any]:
+def manifest(
+    base_url: str, *, command: str = "/securebase", socket_mode: bool = False, read_replies: bool = False
+) -> dict[str, Any]:
     """The manifest as data. ``base_url`` is where the bot's HTTP server is reachable from Slack;
-    in Socket Mode no request URLs are needed."""
+    in Socket Mode no request URLs are needed. ``read_replies`` subscribes to channel messages, so
+    replies in prompt threads can be read for crisis language where a community turns that on."""
     events_url = base_url.rstrip("/") + "/slack/events"
     slash: dict[str, Any] = {
         "command": command,
@@ -39,7 +42,9 @@ def manifest(base_url: str, *, command: str = "/securebase", socket_mode: bool =
         "should_escape": True,
     }
     interactivity: dict[str, Any] = {"is_enabled": True}
-    events: dict[str, Any] = {"bot_events": ["app_home_opened"]}
+    events: dict[str, Any] = {
+        "bot_events": ["app_home_opened", *(["message.channels", "message.groups"] if read_replies else [])]
+    }
     if not socket_mode:
         slash["url"] = events_url
         interactivity["request_url"] = events_url
@@ -78,7 +83,9 @@ def manifest(base_url: str, *, command: str = "/securebase", socket_mode: bool =
     }
 
 
-def manifest_yaml(base_url: str, *, command: str = "/securebase", socket_mode: bool = False) -> str:
+def manifest_yaml(
+    base_url: str, *, command: str = "/securebase", socket_mode: bool = False, read_replies: bool = False
+) -> str:
     lines = [
         "# Secure Base: Slack app manifest.",
         "# api.slack.com/apps → Create New App → From a manifest → paste this → Install to Workspace.",
@@ -89,6 +96,9 @@ def manifest_yaml(base_url: str, *, command: str = "/securebase", socket_mode: b
         *(f"#   {scope}: {why}" for scope, why in BOT_SCOPES),
     ]
     body = yaml.safe_dump(
-        manifest(base_url, command=command, socket_mode=socket_mode), sort_keys=False, allow_unicode=True, width=100
+        manifest(base_url, command=command, socket_mode=socket_mode, read_replies=read_replies),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
     )
     return "\n".join(lines) + "\n" + body
