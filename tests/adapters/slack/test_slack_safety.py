@@ -52,3 +52,18 @@ async def test_a_worrying_thread_reply_gets_private_support_and_an_alert_without
         # the bot's own messages and edits are never read
         await bot.event({**reply, "ts": "1700000099.000003", "bot_id": "B0BOT"})
         await bot.event({**reply, "ts": "1700000099.000004", "subtype": "message_changed"})
+
+
+async def test_a_worrying_journal_entry_gets_private_support_and_an_alert(tmp_path: Path, fake: FakeSlack) -> None:
+    fake.add_channel("CMODS00001", "mods")
+    async with running_bot(tmp_path, fake) as bot:
+        await bot.command("setup safety region:UK alerts_channel:<#CMODS00001|mods>", user=ADMIN)
+        journal = await bot.command("journal")
+        consent = await bot.press(bot.button(journal, "Write an entry"))
+        opening = await bot.press(bot.button(consent, "Yes, I agree"))
+        await bot.submit(bot.last_modal(), {"title": "Night", "text": WORRYING})
+        await asyncio.sleep(0.2)
+        said = bot.said(opening)  # the answer goes to the response_url of the press that opened the form
+        assert "Saved privately" in said and "116 123" in said
+        alerts = "\n".join(text_in(m.get("blocks") or []) + m.get("text", "") for m in fake.posts("CMODS00001"))
+        assert alerts and "alive" not in alerts
