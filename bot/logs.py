@@ -19,7 +19,9 @@ __all__ = ["configure_logging"]
 def configure_logging(level: str = "INFO", fmt: Literal["json", "console"] | None = None) -> None:
     fmt = fmt or ("console" if sys.stderr.isatty() else "json")
     renderer: structlog.types.Processor = (
-        structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        # plain tracebacks: "rich" or "better_exceptions", if ever installed, would print local
+        # variables, and a local variable may hold what a member wrote.
+        structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback)
         if fmt == "console"
         else structlog.processors.JSONRenderer()
     )

@@ -55,7 +55,7 @@ def lesson_buttons(lesson: Lesson, *, next_button: bool = True) -> tuple[Button,
 def _lesson_body(lesson: Lesson) -> str:
     parts = [f"*{lesson.summary}*", "", lesson.body.strip(), "", f"**Try this:** {lesson.try_this.strip()}"]
     if lesson.key_terms:
-        parts += ["", "Key terms: " + ", ".join(lesson.key_terms)]
+        parts += ["", "**Key terms**", *(f"• {term}" for term in lesson.key_terms)]
     return "\n".join(parts)
 
 

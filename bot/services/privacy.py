@@ -38,7 +38,7 @@ class PrivacyService:
     async def export(self, member: MemberRow | None, community_id: int, user_id: str) -> Export:
         link = self._vault.author_link(community_id, user_id)
         # no member row still leaves rows that name them (a moderator's audit entries, their shares)
-        tables = await self._repo.member_rows(member.id if member else -1, link, user_id)
+        tables = await self._repo.member_rows(community_id, member.id if member else -1, link, user_id)
         for row in tables.get("journal_entries", []):
             row["title"] = self._vault.open(row["title"])
             row["body"] = self._vault.open(row["body"])

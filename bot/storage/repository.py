@@ -776,8 +776,13 @@ class Repository:
 
     # --- privacy ----------------------------------------------------------------------------------------
 
-    async def member_rows(self, member_id: int, author_link: str, user_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Every stored row that names the member, table by table (``mydata export``)."""
+    async def member_rows(
+        self, community_id: int, member_id: int, author_link: str, user_id: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row that names the member in this community, table by table (``mydata export``).
+
+        The same scope as ``delete_member``: a person in two communities has two separate records.
+        """
         queries = {
             "members": ("SELECT * FROM members WHERE id = ?", (member_id,)),
             "lesson_progress": ("SELECT * FROM lesson_progress WHERE member_id = ?", (member_id,)),
@@ -786,9 +791,15 @@ class Repository:
             "journal_entries": ("SELECT * FROM journal_entries WHERE member_id = ?", (member_id,)),
             "anonymous_shares": ("SELECT * FROM anonymous_shares WHERE author = ?", (author_link,)),
             "share_blocks": ("SELECT * FROM share_blocks WHERE author = ?", (author_link,)),
-            "moderators": ("SELECT * FROM moderators WHERE kind = 'user' AND ref = ?", (user_id,)),
-            "schedules": ("SELECT * FROM schedules WHERE configured_by = ?", (user_id,)),
-            "audit_log": ("SELECT * FROM audit_log WHERE actor_id = ?", (user_id,)),
+            "moderators": (
+                "SELECT * FROM moderators WHERE community_id = ? AND kind = 'user' AND ref = ?",
+                (community_id, user_id),
+            ),
+            "schedules": (
+                "SELECT * FROM schedules WHERE community_id = ? AND configured_by = ?",
+                (community_id, user_id),
+            ),
+            "audit_log": ("SELECT * FROM audit_log WHERE community_id = ? AND actor_id = ?", (community_id, user_id)),
             "safety_responses": ("SELECT * FROM safety_responses WHERE member_link = ?", (author_link,)),
         }
         result: dict[str, list[dict[str, Any]]] = {}

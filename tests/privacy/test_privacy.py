@@ -19,7 +19,7 @@ import structlog
 from structlog.testing import capture_logs
 
 from bot.crypto import KEY_FILE_NAME, load_or_create_key
-from bot.events import ChannelRef
+from bot.events import ChannelRef, UserRef
 from bot.logs import configure_logging
 from bot.storage.db import Database
 from bot.testing import BotHarness, text_of
@@ -277,3 +277,21 @@ async def test_a_crisis_is_logged_by_kind_and_source_only(tmp_path: Path) -> Non
         "moderators_alerted",
     }
     assert event["source"] == "journal" and event["kinds"] == ["direct"] and event["support_sent"] is True
+
+
+async def test_export_and_delete_cover_one_community_only(tmp_path: Path) -> None:
+    """A person in two communities has two separate records: what one exports, the other keeps."""
+
+
+    async with BotHarness.start(tmp_path) as bot:
+        dispatcher = bot.app.dispatcher
+        for workspace in ("w1", "w2"):
+            user, channel = UserRef("test", workspace, "mia"), ChannelRef("test", workspace, "general")
+            line = "setup prompts channel:#r day:monday time:18:00 timezone:Europe/Berlin"
+            await dispatcher.handle_line(user, channel, line, is_admin=True)
+        export = await dispatcher.handle_line(
+            UserRef("test", "w1", "mia"), ChannelRef("test", "w1", "g"), "mydata export"
+        )
+        tables = json.loads(export.messages[0].files[0].data)["tables"]
+        assert len(tables["schedules"]) == 1 and len(tables["audit_log"]) == 1
+        assert {row["community_id"] for row in tables["schedules"]} == {1}
