@@ -85,7 +85,9 @@ async def home_view(services: Services, platform: str, team_id: str, user_id: st
         _section(f"Moderators configure the bot with `{prefix}setup …`; `{prefix}help` lists everything."),
         {
             "type": "context",
-            "elements": [{"type": "mrkdwn", "text": to_mrkdwn(f"ⓘ {catalog.notes.not_therapy}", public=False)}],
+            "elements": [
+                {"type": "mrkdwn", "text": to_mrkdwn(f"ⓘ {catalog.notes.not_therapy_for(prefix)}", public=False)}
+            ],
         },
     ]
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

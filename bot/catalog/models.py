@@ -234,10 +234,25 @@ class Resource(_Strict):
 
 
 class Notes(_Strict):
-    """Short texts the bot repeats in many places; kept as content so they can be reworded."""
+    """Short texts the bot repeats in many places; kept as content so they can be reworded.
+
+    ``{prefix}`` stands for how commands are typed where the text is shown (``/`` on Discord,
+    ``/securebase `` on Slack), so ``{prefix}resources`` can be copied as it reads.
+    """
 
     not_therapy: Text
     welcome: Text
+
+    @field_validator("not_therapy", "welcome")
+    @classmethod
+    def _known_placeholders(cls, text: str) -> str:
+        unknown = set(re.findall(r"{([^}]*)}", text)) - {"prefix"}
+        if unknown:
+            raise ValueError(f"unknown placeholder {{{sorted(unknown)[0]}}}: only {{prefix}} is filled in")
+        return text
+
+    def not_therapy_for(self, prefix: str) -> str:
+        return self.not_therapy.replace("{prefix}", prefix)
 
 
 # --- crisis-language patterns (content/safety/patterns.yaml) -------------------------------------

@@ -48,8 +48,8 @@ def _member_id(ctx: Context) -> int | None:
     return ctx.member.id if ctx.member else None
 
 
-def _note(s: Services) -> str:
-    return s.catalog.notes.not_therapy
+def _note(s: Services, ctx: Context) -> str:
+    return s.catalog.notes.not_therapy_for(ctx.prefix)
 
 
 def _needs_consent(ctx: Context) -> bool:
@@ -69,7 +69,7 @@ async def lesson(s: Services, ctx: Context, args: Args) -> Reply:
     topic = args.text("topic")
     if topic:
         found = await s.lessons.find(ctx.community.id, topic, ctx.prefix)
-        return Reply.of(lesson_message(await s.lessons.place(ctx.community.id, _member_id(ctx), found), _note(s)))
+        return Reply.of(lesson_message(await s.lessons.place(ctx.community.id, _member_id(ctx), found), _note(s, ctx)))
     return await _next_lesson(s, ctx)
 
 
@@ -81,10 +81,10 @@ async def _next_lesson(s: Services, ctx: Context, intro: str = "") -> Reply:
                 title="You've read the whole track",
                 body=f"{intro}\n\nEvery lesson of this community's track is done. Revisit any with "
                 f"`{ctx.prefix}lesson topic:…`, or try `{ctx.prefix}quiz`.".strip(),
-                footer=_note(s),
+                footer=_note(s, ctx),
             )
         )
-    return Reply.of(lesson_message(place, _note(s), intro=intro))
+    return Reply.of(lesson_message(place, _note(s, ctx), intro=intro))
 
 
 async def _pressed_lesson(s: Services, ctx: Context, parts: list[str]) -> Lesson:
@@ -119,7 +119,7 @@ async def lesson_next(s: Services, ctx: Context, parts: list[str]) -> Reply:
 @PRESS_HANDLERS.on("lesson:open")
 async def lesson_open(s: Services, ctx: Context, parts: list[str]) -> Reply:
     found = await _pressed_lesson(s, ctx, parts)
-    return Reply.of(lesson_message(await s.lessons.place(ctx.community.id, _member_id(ctx), found), _note(s)))
+    return Reply.of(lesson_message(await s.lessons.place(ctx.community.id, _member_id(ctx), found), _note(s, ctx)))
 
 
 # --- quizzes -------------------------------------------------------------------------
@@ -168,10 +168,10 @@ async def quiz_answer(s: Services, ctx: Context, parts: list[str]) -> Reply:
     if answered.next_step is not None:
         return Reply.of(question_message(answered.next_step, feedback=feedback))
     if answered.knowledge is not None:
-        return Reply.of(knowledge_result_message(answered.knowledge, feedback, _note(s), ctx.prefix))
+        return Reply.of(knowledge_result_message(answered.knowledge, feedback, _note(s, ctx), ctx.prefix))
     assert answered.reflection is not None
     lessons = [s.catalog.lessons[i] for i in answered.reflection.pattern.lessons if i in s.catalog.lessons]
-    return Reply.of(reflection_result_message(answered.reflection, lessons, _note(s)))
+    return Reply.of(reflection_result_message(answered.reflection, lessons, _note(s, ctx)))
 
 
 # --- consent ---------------------------------------------------------------------------
@@ -363,12 +363,12 @@ async def faq(s: Services, ctx: Context, args: Args) -> Reply:
     entry = s.catalog.find_faq(question)
     if entry is None:
         raise UserError(f'I don\'t have an answer for "{question}". See every question with {ctx.prefix}faq.')
-    return Reply.of(faq_message(entry, _note(s)))
+    return Reply.of(faq_message(entry, _note(s, ctx)))
 
 
 @COMMAND_HANDLERS.on("resources")
 async def resources(s: Services, ctx: Context, args: Args) -> Reply:
-    return Reply.of(resources_message(s.catalog.region_resources(ctx.community.region), _note(s)))
+    return Reply.of(resources_message(s.catalog.region_resources(ctx.community.region), _note(s, ctx)))
 
 
 # --- my data ------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ async def care(s: Services, ctx: Context, text: str, place: Place) -> Care:
     if not screening.support_due:
         return Care(matched=True)
     resources = s.catalog.region_resources(ctx.community.region)
-    note = s.catalog.notes.not_therapy
+    note = s.catalog.notes.not_therapy_for(ctx.prefix)
     return Care(True, crisis_support_message(resources, note, place.source, moderators_told=alerted))
 
 

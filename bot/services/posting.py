@@ -198,7 +198,7 @@ class PostingService:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _next_item(self, community: CommunityRow, kind: ScheduleKind, post_id: int) -> tuple[str, str, Message]:
-        note = self._catalog.notes.not_therapy
+        note = self._catalog.notes.not_therapy_for(self._platforms[community.platform].command_prefix)
         marker = post_marker(post_id)
         if kind == "prompts":
             prompt = await self._prompts.next_prompt(community.id)

@@ -114,3 +114,13 @@ def test_content_validate_command(broken: Path) -> None:
     assert bad.returncode == 1
     assert "mine/lessons/short.yaml: body: must be 80-200 words, has 2" in bad.stdout
     assert bad.stdout.rstrip().endswith("problem(s) found.")
+
+
+def test_notes_name_the_command_as_it_is_typed_on_each_platform(tmp_path: Path) -> None:
+    notes = load_catalog([bundled_content_dir()]).notes
+    assert "/securebase resources" in notes.not_therapy_for("/securebase ")
+    assert "/resources" in notes.not_therapy_for("/") and "{prefix}" not in notes.not_therapy_for("/")
+    write(tmp_path, "notes.yaml", {"not_therapy": "See {resoucres}.", "welcome": "Hi."})
+    with pytest.raises(ContentError) as caught:
+        load_catalog([bundled_content_dir(), tmp_path])
+    assert any("not_therapy: unknown placeholder {resoucres}" in line for line in caught.value.problems)
