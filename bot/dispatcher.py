@@ -158,7 +158,7 @@ class Dispatcher:
 def _check_moderator(ctx: Context, required: bool) -> None:
     if required and not ctx.is_moderator:
         raise NotAllowed(
-            "Only moderators can change Secure Base's setup. Ask an admin, or one of the people named "
+            "Only moderators can use Secure Base's setup. Ask an admin, or one of the people named "
             "with setup moderators. Nothing was changed."
         )
 

@@ -171,6 +171,11 @@ def _sample(option: OptionSpec) -> str:
         OptionKind.DAY: "monday",
         OptionKind.BOOL: "true",
         OptionKind.CHANNEL: "#reflections",
+        OptionKind.LESSON: "pursuer-withdrawer",
+        OptionKind.QUIZ: "attachment-style",
+        OptionKind.TRACK: "foundations",
+        OptionKind.CONTENT: "pursuer-withdrawer",
+        OptionKind.USERS: "@sam",
     }
     return option.choices[0] if option.choices else samples.get(option.kind, "…")
 

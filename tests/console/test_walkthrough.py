@@ -65,7 +65,7 @@ def test_walkthrough(tmp_path: Path) -> None:
         in out["/setup prompts channel:#reflections day:monday time:18:00 timezone:Europe/Berlin"]
     )
     refused = out["/setup prompts channel:#random day:friday time:07:00 timezone:America/New_York"]
-    assert "Only moderators can change" in refused and "Nothing was changed" in refused
+    assert "Only moderators can use" in refused and "Nothing was changed" in refused
     show = out["/setup show"]
     assert "#reflections" in show and "#random" not in show
     assert len(re.findall(r"Mon \d\d \w{3} \d{4}, 18:00 CET", show)) == 4

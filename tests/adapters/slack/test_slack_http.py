@@ -158,7 +158,7 @@ async def test_slack_command_renames_the_command_and_the_prefix(tmp_path: Path, 
 async def test_setup_by_an_admin_and_refused_for_a_member(tmp_path: Path, fake: FakeSlack) -> None:
     async with running_bot(tmp_path, fake) as bot:
         refused = await bot.command(SETUP, user=MEMBER)
-        assert "Only moderators can change" in bot.said(refused)
+        assert "Only moderators can use" in bot.said(refused)
         assert refused.response_url and bot.replies(refused)[0]["response_type"] == "ephemeral"
         assert await _count(bot, "schedules") == 0
         saved = bot.said(await bot.command(SETUP, user=ADMIN))
