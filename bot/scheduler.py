@@ -24,7 +24,6 @@ decided afresh by the ordinary rule above.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -83,7 +82,6 @@ class Scheduler:
             if real_time
             else None
         )
-        self.on_posted: list[Callable[[ScheduleRow, Outcome], Awaitable[None]]] = []
         self._inflight: set[asyncio.Task[Any]] = set()
         self._armed: dict[WallClock, set[int]] = {}
         """Which schedules each alarm wakes: one APScheduler job per distinct wall-clock time."""
@@ -230,8 +228,6 @@ class Scheduler:
                 f"I couldn't post this week's {schedule.kind[:-1]} in {label}: the platform kept failing "
                 f"({posted.reason}). Try setup post-now what:{schedule.kind[:-1]} in a little while.",
             )
-        for callback in self.on_posted:
-            await callback(schedule, posted.outcome)
         return [(schedule.id, posted.outcome)]
 
     @staticmethod

@@ -12,6 +12,7 @@ from adapters.slack.blocks import ACTION_PREFIX, Block
 from adapters.slack.text import plain, to_mrkdwn
 from bot.commands import COMMANDS
 from bot.services import Services
+from bot.storage.repository import EMPTY_SUMMARY
 
 __all__ = ["home_view"]
 
@@ -24,19 +25,17 @@ def _section(markdown: str) -> Block:
 
 async def home_view(services: Services, platform: str, team_id: str, user_id: str, prefix: str) -> dict[str, Any]:
     """Build the view from the services; the community is created on first contact, as for commands."""
-    community = await services.repo.community(platform, team_id, services.clock.now())
-    member = await services.repo.find_member(community.id, user_id)
-    member_id = member.id if member else None
-    done, total = await services.lessons.progress(community.id, member_id)
-    upcoming = await services.lessons.next_unread(community.id, member_id)
-    scores = await services.repo.best_scores(member_id) if member_id else []
-    history = await services.repo.reflection_results(member_id) if member_id else []
-    entries = await services.repo.journal_count(member_id) if member_id else 0
+    community, member = await services.repo.community_and_member(platform, team_id, user_id, services.clock.now())
+    summary = await services.repo.member_summary(member.id) if member else EMPTY_SUMMARY
+    track = await services.lessons.track(community.id)
+    upcoming = next((lesson for lesson in track if lesson.id not in summary.lessons_done), None)
+    done = sum(lesson.id in summary.lessons_done for lesson in track)
+    scores, history, entries = summary.best_scores, summary.reflections, summary.journal_entries
     catalog = services.catalog
 
-    lines = [f"**Lessons:** {done} of {total} in this community's track."]
+    lines = [f"**Lessons:** {done} of {len(track)} in this community's track."]
     if upcoming is not None:
-        lines.append(f"**Next lesson:** {upcoming.lesson.title}")
+        lines.append(f"**Next lesson:** {upcoming.title}")
     else:
         lines.append("**Next lesson:** you've read the whole track.")
     if scores:

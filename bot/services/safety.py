@@ -253,9 +253,6 @@ class SafetyService:
         self.on_response: list[Callable[[Source], None]] = []
         """Told of each support message sent, by source only (the ``/metrics`` crisis counter)."""
 
-    def detect(self, text: str) -> Detection:
-        return self.detector.check(text)
-
     async def screen(self, community_id: int, user_id: str, text: str, source: Source) -> Screening:
         """Check ``text``; on a match, claim this member's hourly support message if it is due."""
         detection = self.detector.check(text)

@@ -548,15 +548,6 @@ class Repository:
             journal_entries=int(row[3]),
         )
 
-    async def best_scores(self, member_id: int) -> list[tuple[str, int, int, int]]:
-        """(quiz id, best score, out of, times finished) per knowledge quiz."""
-        rows = await self.db.fetchall(
-            "SELECT quiz_id, MAX(score), MAX(total), COUNT(*) FROM quiz_attempts "
-            "WHERE member_id = ? AND status = 'finished' AND score IS NOT NULL GROUP BY quiz_id ORDER BY quiz_id",
-            (member_id,),
-        )
-        return [(row[0], row[1], row[2], row[3]) for row in rows]
-
     async def add_reflection_result(self, member_id: int, anxiety: float, avoidance: float, now: datetime) -> None:
         await self.db.execute(
             "INSERT INTO reflection_results (member_id, anxiety, avoidance, taken_on) VALUES (?, ?, ?, ?)",
